@@ -1,0 +1,61 @@
+import Foundation
+import KerbsideCore
+
+/// Everything `kerbsided` needs to start, read and validated once from the configuration file and its inventory.
+///
+/// Built only by ``ConfigurationLoader``, so holding one means every check passed; the daemon passes its parts
+/// down and nothing below `main` reads files or the environment for settings again.
+public struct DaemonConfiguration: Sendable {
+    /// Absolute path of the configuration file it came from.
+    public var configFile: String
+    public var site: Site
+    public var broker: BrokerSettings
+    /// The first level of every MQTT topic (`kerbside` by default).
+    public var topicPrefix: String
+    /// This daemon's name in `P/daemon/{instance}/status` and in the default MQTT client id.
+    public var instance: String
+    public var http: HTTPSettings
+    /// Absolute path of the SQLite database.
+    public var storagePath: String
+    public var ingest: IngestPolicy
+    /// Period of the hot aggregation loop.
+    public var aggregationInterval: TimeInterval
+    /// One of `trace`, `debug`, `info`, `notice`, `warning`, `error`, `critical` (swift-log's levels).
+    public var logLevel: String
+    /// Zones, signs and light groups from the configuration with the bays and lights of the GeoJSON files.
+    public var inventory: Inventory
+    public var tokens: [AccessToken]
+    /// Absolute paths of the GeoJSON inventory files, in the order given.
+    public var inventoryFiles: [String]
+
+    /// Creates a configuration; prefer ``ConfigurationLoader``, which validates.
+    public init(
+        configFile: String,
+        site: Site,
+        broker: BrokerSettings,
+        topicPrefix: String,
+        instance: String,
+        http: HTTPSettings,
+        storagePath: String,
+        ingest: IngestPolicy,
+        aggregationInterval: TimeInterval,
+        logLevel: String,
+        inventory: Inventory,
+        tokens: [AccessToken],
+        inventoryFiles: [String]
+    ) {
+        self.configFile = configFile
+        self.site = site
+        self.broker = broker
+        self.topicPrefix = topicPrefix
+        self.instance = instance
+        self.http = http
+        self.storagePath = storagePath
+        self.ingest = ingest
+        self.aggregationInterval = aggregationInterval
+        self.logLevel = logLevel
+        self.inventory = inventory
+        self.tokens = tokens
+        self.inventoryFiles = inventoryFiles
+    }
+}

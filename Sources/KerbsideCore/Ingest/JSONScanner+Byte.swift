@@ -1,0 +1,30 @@
+extension JSONScanner {
+    /// The bytes of JSON's grammar, named for readability.
+    enum Byte {
+        static let quote = UInt8(ascii: "\"")
+        static let backslash = UInt8(ascii: "\\")
+        static let slash = UInt8(ascii: "/")
+        static let openBrace = UInt8(ascii: "{")
+        static let closeBrace = UInt8(ascii: "}")
+        static let openBracket = UInt8(ascii: "[")
+        static let closeBracket = UInt8(ascii: "]")
+        static let comma = UInt8(ascii: ",")
+        static let colon = UInt8(ascii: ":")
+        static let minus = UInt8(ascii: "-")
+        static let plus = UInt8(ascii: "+")
+        static let dot = UInt8(ascii: ".")
+        static let zero = UInt8(ascii: "0")
+        static let nine = UInt8(ascii: "9")
+        static let lowerB = UInt8(ascii: "b")
+        static let lowerE = UInt8(ascii: "e")
+        static let lowerF = UInt8(ascii: "f")
+        static let lowerN = UInt8(ascii: "n")
+        static let lowerR = UInt8(ascii: "r")
+        static let lowerT = UInt8(ascii: "t")
+        static let lowerU = UInt8(ascii: "u")
+        static let space = UInt8(ascii: " ")
+        static let tab = UInt8(ascii: "\t")
+        static let lineFeed = UInt8(ascii: "\n")
+        static let carriageReturn = UInt8(ascii: "\r")
+    }
+}

@@ -1,0 +1,125 @@
+import Foundation
+
+extension LiveState {
+    /// One aggregation step: turns silent bays unknown, recomputes zones, signs (with hysteresis), groups and
+    /// alarms, and returns them as one immutable snapshot.
+    public mutating func tick(now: Date) -> LiveSnapshot {
+        var transitions: [BayTransition] = []
+        var statuses: [BayStatus] = []
+        statuses.reserveCapacity(bays.count)
+        for bayIndex in bays.indices {
+            let policy = healthPolicy(ofBay: bayIndex)
+            if let transition = bays[bayIndex].markOfflineIfSilent(at: now, policy: policy, bayIndex: bayIndex) {
+                transitions.append(transition)
+            }
+            statuses.append(bays[bayIndex].status(at: now, policy: policy, maxStayMinutes: maxStayMinutes(ofBay: bayIndex)))
+        }
+        let zones = inventory.zones.indices.map { zoneFigures(zoneIndex: $0, statuses: statuses, now: now) }
+        let signs = inventory.signs.indices.map { signFigures(signIndex: $0, statuses: statuses, now: now) }
+        for (signIndex, sign) in signs.enumerated() { signStatuses[signIndex] = sign.status }
+        let lightConditions = lights.indices.map { lights[$0].condition(at: now, offlineAfter: offlineAfter(ofLight: $0)) }
+        let today = dayFinder.day(of: now)
+        let groups = inventory.groups.indices.map {
+            groupFigures(groupIndex: $0, conditions: lightConditions, today: today)
+        }
+        return LiveSnapshot(
+            takenAt: now,
+            zones: zones,
+            baysOfZone: baysOfZone.map { members in
+                members.map { BaySummary(id: inventory.bays[$0].id, state: statuses[$0].state, since: statuses[$0].since) }
+            },
+            signs: signs,
+            groups: groups,
+            alarms: bayAlarms(statuses: statuses, now: now) + lightAlarms(conditions: lightConditions),
+            transitions: transitions
+        )
+    }
+
+    private func zoneFigures(zoneIndex: Int, statuses: [BayStatus], now: Date) -> ZoneFigures {
+        var occupied = 0
+        var free = 0
+        for bayIndex in baysOfZone[zoneIndex] {
+            switch statuses[bayIndex].state {
+            case .occupied: occupied += 1
+            case .free: free += 1
+            case .unknown: break
+            }
+        }
+        let capacity = baysOfZone[zoneIndex].count
+        let known = occupied + free
+        let zone = inventory.zones[zoneIndex]
+        return ZoneFigures(
+            id: zone.id,
+            name: zone.name,
+            capacity: capacity,
+            occupied: occupied,
+            free: free,
+            unknown: capacity - known,
+            occupancy: known > 0 ? Double(occupied) / Double(known) : nil,
+            updatedAt: now
+        )
+    }
+
+    private func signFigures(signIndex: Int, statuses: [BayStatus], now: Date) -> SignFigures {
+        var capacity = 0
+        var trusted = 0
+        var free = 0
+        for zoneIndex in zonesOfSign[signIndex] {
+            for bayIndex in baysOfZone[zoneIndex] {
+                capacity += 1
+                let status = statuses[bayIndex]
+                guard status.isTrusted else { continue }
+                trusted += 1
+                if status.state == .free { free += 1 }
+            }
+        }
+        let sign = inventory.signs[signIndex]
+        let coverage = capacity > 0 ? Double(trusted) / Double(capacity) : 0
+        let clampedFree = min(max(free, 0), capacity)
+        let status: SignStatus =
+            coverage < sign.minimumCoverage || capacity == 0
+            ? .unknown : thresholdsOfSign[signIndex].status(after: signStatuses[signIndex], free: clampedFree)
+        let text: String =
+            switch status {
+            case .unknown: sign.fallbackText
+            case .full: sign.fullText
+            case .almostFull, .spacesAvailable: String(clampedFree)
+            }
+        return SignFigures(
+            id: sign.id,
+            name: sign.name,
+            zones: sign.zones,
+            free: clampedFree,
+            capacity: capacity,
+            outOfService: capacity - trusted,
+            coverage: coverage,
+            status: status,
+            text: text,
+            updatedAt: now
+        )
+    }
+
+    private func groupFigures(groupIndex: Int, conditions: [LightCondition], today: LocalDay) -> GroupFigures {
+        var figures = GroupFigures(
+            id: inventory.groups[groupIndex].id,
+            name: inventory.groups[groupIndex].name,
+            lights: lightsOfGroup[groupIndex].count,
+            on: 0,
+            faulty: 0,
+            offline: 0,
+            powerWatts: 0,
+            energyTodayWattHours: 0
+        )
+        for lightIndex in lightsOfGroup[groupIndex] {
+            switch conditions[lightIndex] {
+            case .on: figures.on += 1
+            case .fault: figures.faulty += 1
+            case .offline: figures.offline += 1
+            case .off, .unknown: break
+            }
+            if conditions[lightIndex] != .offline { figures.powerWatts += lights[lightIndex].powerWatts ?? 0 }
+            figures.energyTodayWattHours += lights[lightIndex].energyWattHours(on: today)
+        }
+        return figures
+    }
+}

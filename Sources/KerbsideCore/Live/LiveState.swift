@@ -1,0 +1,64 @@
+import Foundation
+
+/// Every device's live record and the aggregates over them: the pure core the ingest thread and the aggregation
+/// loop share. Not thread-safe by itself: its owner serialises access (one short lock), and readers use the
+/// snapshots `tick(now:)` returns.
+public struct LiveState: Sendable {
+    public let inventory: Inventory
+    public let policy: IngestPolicy
+    /// When the daemon started; a sensor never heard from since then is offline once its silence limit passes.
+    public let startedAt: Date
+
+    var bays: [BayState]
+    var lights: [LightState]
+    var signStatuses: [SignStatus]
+    var dayFinder: LocalDayFinder
+
+    let zoneOfBay: [Int]
+    let groupOfLight: [Int]
+    let baysOfZone: [[Int]]
+    let lightsOfGroup: [[Int]]
+    let thresholdsOfSign: [SignThresholds]
+    let zonesOfSign: [[Int]]
+
+    public init(inventory: Inventory, policy: IngestPolicy, timeZone: TimeZone, startedAt: Date) {
+        self.inventory = inventory
+        self.policy = policy
+        self.startedAt = startedAt
+        zoneOfBay = inventory.bays.map { inventory.zoneIndexByID[$0.zone] ?? 0 }
+        groupOfLight = inventory.lights.map { inventory.groupIndexByID[$0.group] ?? 0 }
+        baysOfZone = inventory.bayIndicesByZone()
+        lightsOfGroup = inventory.lightIndicesByGroup()
+        let zonesOfSign = inventory.signs.map { sign in sign.zones.compactMap { inventory.zoneIndexByID[$0] } }
+        self.zonesOfSign = zonesOfSign
+        let baysOfZone = baysOfZone
+        thresholdsOfSign = zip(inventory.signs, zonesOfSign).map { sign, zones in
+            sign.thresholds ?? .defaults(forCapacity: zones.reduce(0) { $0 + baysOfZone[$1].count })
+        }
+        bays = zoneOfBay.map { zoneIndex in
+            BayState(
+                historyCapacity: policy.historyCapacity,
+                flappingMaxChanges: inventory.zones[zoneIndex].health.flappingMaxChanges,
+                seqWindowCapacity: policy.seqWindowCapacity
+            )
+        }
+        lights = Array(
+            repeating: LightState(historyCapacity: policy.historyCapacity, seqWindowCapacity: policy.seqWindowCapacity),
+            count: inventory.lights.count
+        )
+        signStatuses = Array(repeating: .unknown, count: inventory.signs.count)
+        dayFinder = LocalDayFinder(timeZone: timeZone)
+    }
+
+    func healthPolicy(ofBay bayIndex: Int) -> SensorHealthPolicy {
+        inventory.zones[zoneOfBay[bayIndex]].health
+    }
+
+    func maxStayMinutes(ofBay bayIndex: Int) -> Int? {
+        inventory.bays[bayIndex].maxStayMinutes ?? inventory.zones[zoneOfBay[bayIndex]].maxStayMinutes
+    }
+
+    func offlineAfter(ofLight lightIndex: Int) -> TimeInterval {
+        inventory.groups[groupOfLight[lightIndex]].offlineAfter
+    }
+}

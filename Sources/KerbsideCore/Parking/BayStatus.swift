@@ -1,0 +1,50 @@
+import Foundation
+
+/// A bay as the API and the aggregates see it at one instant.
+public struct BayStatus: Sendable, Equatable {
+    public var state: Occupancy
+    public var since: Date?
+    public var lastSeen: Date?
+    public var batteryVolts: Double?
+    /// Silent longer than `offline_after`.
+    public var isOffline: Bool
+    /// Changing state more often than a car can.
+    public var isFlapping: Bool
+    /// Occupied far longer than any stay: probably a stuck sensor.
+    public var isSuspect: Bool
+    /// Occupied longer than the bay allows: an enforcement matter.
+    public var isOverstay: Bool
+    public var isBatteryLow: Bool
+
+    /// Whether the bay's answer can be counted on a sign.
+    public var isTrusted: Bool { state != .unknown && !isFlapping && !isSuspect }
+}
+
+extension BayState {
+    /// Layers time onto the record: offline, flapping, suspect and overstay as of `now`.
+    ///
+    /// - Parameter maxStayMinutes: the limit in force for this bay (its own, else its zone's).
+    public func status(at now: Date, policy: SensorHealthPolicy, maxStayMinutes: Int?) -> BayStatus {
+        let offline = isOffline(at: now, policy: policy)
+        let state: Occupancy = offline ? .unknown : reported
+        let windowStart = now.addingTimeInterval(-policy.flappingWindow)
+        let recentChanges = changeTimes.countFromNewest { $0 >= windowStart }
+        let occupiedFor = state == .occupied ? since.map { now.timeIntervalSince($0) } : nil
+        return BayStatus(
+            state: state,
+            since: offline ? lastSeen.map { $0.addingTimeInterval(policy.offlineAfter) } : since,
+            lastSeen: lastSeen,
+            batteryVolts: batteryVolts,
+            isOffline: offline,
+            isFlapping: !offline && recentChanges > policy.flappingMaxChanges,
+            isSuspect: (occupiedFor ?? 0) > policy.suspectAfter,
+            isOverstay: maxStayMinutes.map { (occupiedFor ?? 0) > Double($0) * 60 } ?? false,
+            isBatteryLow: zip(batteryVolts, policy.lowBatteryVolts).map { $0 < $1 } ?? false
+        )
+    }
+}
+
+private func zip<A, B>(_ first: A?, _ second: B?) -> (A, B)? {
+    guard let first, let second else { return nil }
+    return (first, second)
+}

@@ -1,0 +1,59 @@
+/// A fixed-capacity FIFO that overwrites its oldest element, so per-device history costs the same memory forever.
+public struct RingBuffer<Element>: Sendable where Element: Sendable {
+    private var storage: ContiguousArray<Element>
+    private var nextWrite = 0
+    public let capacity: Int
+
+    /// - Parameter capacity: how many elements are kept; 0 keeps nothing.
+    public init(capacity: Int) {
+        precondition(capacity >= 0, "ring buffer capacity must not be negative")
+        self.capacity = capacity
+        storage = []
+        storage.reserveCapacity(capacity)
+    }
+
+    public var count: Int { storage.count }
+    public var isEmpty: Bool { storage.isEmpty }
+
+    /// Appends `element`, evicting the oldest one when full.
+    public mutating func append(_ element: Element) {
+        guard capacity > 0 else { return }
+        if storage.count < capacity {
+            storage.append(element)
+        } else {
+            storage[nextWrite] = element
+        }
+        nextWrite = (nextWrite + 1) % capacity
+    }
+
+    /// The newest element, if any.
+    public var last: Element? {
+        guard !storage.isEmpty else { return nil }
+        return storage[(nextWrite - 1 + storage.count) % storage.count]
+    }
+
+    /// The elements from oldest to newest.
+    public var elements: [Element] {
+        guard storage.count == capacity, nextWrite != 0 else { return Array(storage) }
+        return Array(storage[nextWrite...] + storage[..<nextWrite])
+    }
+
+    public mutating func removeAll() {
+        storage.removeAll(keepingCapacity: true)
+        nextWrite = 0
+    }
+}
+
+extension RingBuffer {
+    /// Counts elements from the newest backwards while `predicate` holds; cheap for "how many in the last window".
+    public func countFromNewest(while predicate: (Element) -> Bool) -> Int {
+        var counted = 0
+        var index = nextWrite
+        for _ in 0..<storage.count {
+            index = (index - 1 + storage.count) % storage.count
+            guard predicate(storage[index]) else { break }
+            counted += 1
+        }
+        return counted
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import KerbsideCore
+import Logging
+import MQTT
+import ServiceLifecycle
+
+/// The daemon's one MQTT session: subscribes the state topics, announces presence (`online`, with `offline` as the
+/// will), and on shutdown says `offline` itself before a clean disconnect.
+final class BrokerConnection: Service, Sendable {
+    let client: MQTTClient
+    private let router: TopicRouter
+    private let presenceTopic: String
+    private let logger: Logger
+
+    init(configuration: MQTTConfiguration, router: TopicRouter, instance: String, logger: Logger) throws {
+        let presenceTopic = router.presenceTopic(instance: instance)
+        var configuration = configuration
+        configuration.will = MQTTWill(topic: presenceTopic, payload: Array("offline".utf8), qos: .atLeastOnce, retain: true)
+        client = try MQTTClient(configuration: configuration, logger: logger)
+        self.router = router
+        self.presenceTopic = presenceTopic
+        self.logger = logger
+        for filter in router.subscriptions {
+            try client.subscribe(filter, qos: .atLeastOnce)
+        }
+    }
+
+    var isConnected: Bool { client.connectionState == .connected }
+
+    /// Installs the reading handler and what to do on each (re)connection; call before `run()`.
+    func prepare(onMessage: @escaping @Sendable (MQTTMessage) -> Void, onConnected: @escaping @Sendable () -> Void) {
+        client.setMessageHandler(onMessage)
+        let presenceTopic = presenceTopic
+        let logger = logger
+        client.setConnectionHandler { [client] state in
+            guard state == .connected else { return }
+            do {
+                try client.publish(topic: presenceTopic, payload: Array("online".utf8), qos: .atLeastOnce, retain: true)
+            } catch {
+                logger.warning("could not announce presence", metadata: ["error": "\(error)"])
+            }
+            onConnected()
+        }
+    }
+
+    /// Publishes a retained sign state; `false` when it could not be queued, so the caller retries later.
+    func publishSign(_ signID: String, payload: [UInt8]) -> Bool {
+        do {
+            try client.publish(topic: router.signTopic(signID), payload: payload, qos: .atLeastOnce, retain: true)
+            return true
+        } catch {
+            return false
+        }
+    }
+
+    func run() async throws {
+        try client.start()
+        try? await gracefulShutdown()
+        do {
+            try client.publish(topic: presenceTopic, payload: Array("offline".utf8), qos: .atLeastOnce, retain: true)
+        } catch {
+            logger.warning("could not announce going offline", metadata: ["error": "\(error)"])
+        }
+        client.stop()
+    }
+}

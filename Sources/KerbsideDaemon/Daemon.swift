@@ -1,0 +1,121 @@
+import CoreMetrics
+import Foundation
+import Hummingbird
+import KerbsideConfiguration
+import KerbsideCore
+import KerbsideHTTP
+import Logging
+import MQTT
+import ServiceLifecycle
+import Synchronization
+
+/// Kerbside assembled from a validated configuration: the MQTT session, the ingest pipeline, the aggregation loop
+/// and the HTTP API, as services for one `ServiceGroup`.
+public final class Daemon: Sendable {
+    public let configuration: DaemonConfiguration
+    let pipeline: IngestPipeline
+    let store: SnapshotStore
+    let aggregation: AggregationLoop
+    let broker: BrokerConnection
+    private let http: any Service
+    private let boundHTTPPort = LockedValue<Int?>(nil)
+    private let clock: @Sendable () -> Date
+
+    /// - Parameters:
+    ///   - metricsFactory: where metrics go; the executable bootstraps Prometheus, tests pass their own.
+    ///   - metricsExposition: renders every metric for `/metrics`.
+    ///   - clock: the wall clock, read here and nowhere below.
+    public init(
+        configuration: DaemonConfiguration,
+        logger: Logger,
+        metricsFactory: any MetricsFactory,
+        metricsExposition: @escaping @Sendable () -> String,
+        clock: @escaping @Sendable () -> Date = { Date() }
+    ) throws {
+        self.configuration = configuration
+        self.clock = clock
+        let metrics = DaemonMetrics(factory: metricsFactory)
+        let router = TopicRouter(prefix: configuration.topicPrefix)
+        let startedAt = clock()
+        let state = LiveState(
+            inventory: configuration.inventory,
+            policy: configuration.ingest,
+            timeZone: configuration.site.timeZone,
+            startedAt: startedAt
+        )
+        pipeline = IngestPipeline(state: state, router: router, clock: clock, metrics: metrics, logger: logger)
+        store = SnapshotStore(initial: .empty(at: startedAt))
+        let broker = try BrokerConnection(
+            configuration: configuration.broker.mqttConfiguration,
+            router: router,
+            instance: configuration.instance,
+            logger: logger
+        )
+        self.broker = broker
+        let aggregation = AggregationLoop(
+            interval: configuration.aggregationInterval,
+            pipeline: pipeline,
+            store: store,
+            clock: clock,
+            publishSign: { broker.publishSign($0, payload: $1) },
+            metrics: metrics,
+            logger: logger
+        )
+        self.aggregation = aggregation
+        broker.prepare(
+            onMessage: { [pipeline] in pipeline.handle($0) },
+            onConnected: {
+                metrics.brokerConnected.record(1)
+                aggregation.republishSigns()
+            }
+        )
+        store.publish(pipeline.tick(now: startedAt))
+        let provider = DaemonStateProvider(
+            pipeline: pipeline,
+            store: store,
+            broker: broker,
+            clock: clock,
+            renderMetrics: metricsExposition
+        )
+        let boundHTTPPort = boundHTTPPort
+        http = Application(
+            router: KerbsideRouter.make(provider: provider, tokens: configuration.tokens, logger: logger),
+            configuration: ApplicationConfiguration(
+                address: .hostname(configuration.http.host, port: configuration.http.port),
+                serverName: "kerbsided"
+            ),
+            onServerRunning: { channel in
+                boundHTTPPort.set(channel.localAddress?.port)
+            },
+            logger: logger
+        )
+    }
+
+    /// The services in start order; a `ServiceGroup` stops them in reverse, so the broker says `offline` last.
+    public var services: [any Service] { [broker, aggregation, http] }
+
+    /// The port the HTTP API listens on, once it does (the configuration may ask for port 0).
+    public var httpPort: Int? { boundHTTPPort.value }
+
+    /// Runs one aggregation tick now and returns its snapshot: for tests and tools that drive time by hand.
+    @discardableResult
+    public func aggregateNow() -> LiveSnapshot {
+        aggregation.tickNow()
+    }
+}
+
+/// What the HTTP API reads, served from the published snapshot and short copies under the ingest lock.
+struct DaemonStateProvider: LiveStateProviding {
+    let pipeline: IngestPipeline
+    let store: SnapshotStore
+    let broker: BrokerConnection
+    let clock: @Sendable () -> Date
+    let renderMetrics: @Sendable () -> String
+
+    func currentSnapshot() -> PublishedSnapshot { store.current }
+    func bayDetail(id: String) -> BayDetail? { pipeline.bayDetail(id: id, now: clock()) }
+    func lightDetail(id: String) -> LightDetail? { pipeline.lightDetail(id: id, now: clock()) }
+    func rejectLog() -> RejectLog { pipeline.currentRejectLog() }
+    func readiness() -> Readiness { Readiness(brokerConnected: broker.isConnected, storeOpen: true) }
+    func metricsExposition() -> String { renderMetrics() }
+}

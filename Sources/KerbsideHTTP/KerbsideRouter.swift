@@ -1,0 +1,120 @@
+import Foundation
+import Hummingbird
+import KerbsideCore
+import Logging
+
+/// Builds every route of the HTTP contract in DESIGN.md over a `LiveStateProviding`.
+public enum KerbsideRouter {
+    public static func make(
+        provider: some LiveStateProviding,
+        tokens: [AccessToken],
+        logger: Logger
+    ) -> Router<KerbsideRequestContext> {
+        let router = Router(context: KerbsideRequestContext.self)
+        router.add(middleware: ErrorShaping(logger: logger))
+        router.add(middleware: AccessControl(tokens: tokens))
+        addHealthRoutes(to: router, provider: provider)
+        addParkingRoutes(to: router, provider: provider)
+        addSignRoutes(to: router, provider: provider)
+        addLightingRoutes(to: router, provider: provider)
+        addOperationsRoutes(to: router, provider: provider)
+        return router
+    }
+
+    private static func addHealthRoutes(to router: Router<KerbsideRequestContext>, provider: some LiveStateProviding) {
+        router.get("/healthz") { _, _ in
+            JSONResponse.response(body: ByteBuffer(string: "{\"status\":\"ok\"}"))
+        }
+        router.get("/readyz") { _, _ in
+            let readiness = provider.readiness()
+            var response = try JSONResponse.make(ReadinessModel(readiness))
+            if !readiness.isReady { response.status = .serviceUnavailable }
+            return response
+        }
+        router.get("/metrics") { _, context in
+            try context.require(.viewer)
+            return JSONResponse.response(
+                body: ByteBuffer(string: provider.metricsExposition()),
+                contentType: "text/plain; version=0.0.4; charset=utf-8"
+            )
+        }
+    }
+
+    private static func addParkingRoutes(to router: Router<KerbsideRequestContext>, provider: some LiveStateProviding) {
+        router.get("/api/v1/parking/zones") { _, context in
+            try context.require(.viewer)
+            return try JSONResponse.make(provider.currentSnapshot().snapshot.zones.map { ZoneModel($0) })
+        }
+        router.get("/api/v1/parking/zones/:id") { _, context in
+            try context.require(.viewer)
+            let id = try context.parameters.require("id")
+            let snapshot = provider.currentSnapshot().snapshot
+            guard let index = snapshot.zones.firstIndex(where: { $0.id == id }) else {
+                throw APIError.notFound("parking zone", id: id)
+            }
+            return try JSONResponse.make(ZoneModel(snapshot.zones[index], bays: snapshot.baysOfZone[index]))
+        }
+        router.get("/api/v1/parking/bays/:id") { _, context in
+            try context.require(.viewer)
+            let id = try context.parameters.require("id")
+            guard let detail = provider.bayDetail(id: id) else { throw APIError.notFound("parking bay", id: id) }
+            return try JSONResponse.make(BayModel(detail))
+        }
+    }
+
+    private static func addSignRoutes(to router: Router<KerbsideRequestContext>, provider: some LiveStateProviding) {
+        let cache = SignAnswerCache()
+        router.get("/api/v1/signs") { _, _ in
+            JSONResponse.response(body: try cache.answers(for: provider.currentSnapshot()).list)
+        }
+        router.get("/api/v1/signs/:id") { _, context in
+            let id = try context.parameters.require("id")
+            guard let body = try cache.answers(for: provider.currentSnapshot()).json[id] else {
+                throw APIError.notFound("sign", id: id)
+            }
+            return JSONResponse.response(body: body)
+        }
+        router.get("/api/v1/signs/:id/text") { _, context in
+            let id = try context.parameters.require("id")
+            guard let body = try cache.answers(for: provider.currentSnapshot()).text[id] else {
+                throw APIError.notFound("sign", id: id)
+            }
+            return JSONResponse.response(body: body, contentType: "text/plain; charset=utf-8")
+        }
+    }
+
+    private static func addLightingRoutes(to router: Router<KerbsideRequestContext>, provider: some LiveStateProviding) {
+        router.get("/api/v1/lighting/groups") { _, context in
+            try context.require(.viewer)
+            return try JSONResponse.make(provider.currentSnapshot().snapshot.groups.map(GroupModel.init))
+        }
+        router.get("/api/v1/lighting/groups/:id") { _, context in
+            try context.require(.viewer)
+            let id = try context.parameters.require("id")
+            guard let group = provider.currentSnapshot().snapshot.groups.first(where: { $0.id == id }) else {
+                throw APIError.notFound("light group", id: id)
+            }
+            return try JSONResponse.make(GroupModel(group))
+        }
+        router.get("/api/v1/lighting/lights/:id") { _, context in
+            try context.require(.viewer)
+            let id = try context.parameters.require("id")
+            guard let detail = provider.lightDetail(id: id) else { throw APIError.notFound("light", id: id) }
+            return try JSONResponse.make(LightModel(detail))
+        }
+    }
+
+    private static func addOperationsRoutes(
+        to router: Router<KerbsideRequestContext>,
+        provider: some LiveStateProviding
+    ) {
+        router.get("/api/v1/alarms") { _, context in
+            try context.require(.viewer)
+            return try JSONResponse.make(provider.currentSnapshot().snapshot.alarms.map(AlarmModel.init))
+        }
+        router.get("/api/v1/ingest/rejects") { _, context in
+            try context.require(.viewer)
+            return try JSONResponse.make(RejectsModel(provider.rejectLog()))
+        }
+    }
+}

@@ -1,0 +1,38 @@
+import Foundation
+import KerbsideCore
+
+/// The aggregation tick's latest result, numbered so encoded answers can be cached per snapshot.
+public struct PublishedSnapshot: Sendable {
+    /// Increases with every tick; equal generations mean equal content.
+    public var generation: UInt64
+    public var snapshot: LiveSnapshot
+
+    public init(generation: UInt64, snapshot: LiveSnapshot) {
+        self.generation = generation
+        self.snapshot = snapshot
+    }
+}
+
+/// Whether the daemon can do its job, for `/readyz`.
+public struct Readiness: Sendable, Equatable {
+    public var brokerConnected: Bool
+    public var storeOpen: Bool
+    public var isReady: Bool { brokerConnected && storeOpen }
+
+    public init(brokerConnected: Bool, storeOpen: Bool) {
+        self.brokerConnected = brokerConnected
+        self.storeOpen = storeOpen
+    }
+}
+
+/// What the HTTP API reads from the daemon. Every member returns at once: snapshots are already published, and
+/// per-device look-ups copy one record under the ingest lock.
+public protocol LiveStateProviding: Sendable {
+    func currentSnapshot() -> PublishedSnapshot
+    func bayDetail(id: String) -> BayDetail?
+    func lightDetail(id: String) -> LightDetail?
+    func rejectLog() -> RejectLog
+    func readiness() -> Readiness
+    /// The Prometheus exposition of every metric.
+    func metricsExposition() -> String
+}

@@ -1,0 +1,73 @@
+import Dispatch
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The mutable state of an `MQTTClient`, always accessed under its `Mutex`.
+struct ClientState {
+    typealias ConnectionHandler = @Sendable (MQTTConnectionState) -> Void
+
+    /// Where the client is in its one-way life.
+    enum Phase {
+        case idle
+        case started
+        case stopped
+    }
+
+    var phase: Phase = .idle
+    var connection: MQTTConnectionState = .disconnected
+    var lastError: MQTTError?
+    /// Remembered filters in the order they were first subscribed, renewed on every connect.
+    var subscriptions: [(filter: String, qos: MQTTQoS)] = []
+    var messageHandler: (@Sendable (MQTTMessage) -> Void)?
+    var connectionHandler: ConnectionHandler?
+    /// Threads blocked in `waitUntilConnected`, woken on connect and on stop.
+    var connectionWaiters: [Int: DispatchSemaphore] = [:]
+    var nextWaiterID = 0
+    /// The libmosquitto network thread, as last seen by a callback.
+    var networkThread: pthread_t?
+    /// Consecutive connect retries made by the client itself (not by libmosquitto's thread), for the backoff.
+    var connectRetries = 0
+
+    /// Whether the calling thread is libmosquitto's network thread (inside a callback).
+    var isOnNetworkThread: Bool {
+        guard let networkThread else { return false }
+        return pthread_equal(networkThread, pthread_self()) != 0
+    }
+
+    /// Whether the broker's last answer was a refusal, which says more than the failures that follow it.
+    var isRefused: Bool {
+        if case .refused = connection { true } else { false }
+    }
+
+    /// Records a connection state and wakes waiters when connected or stopped.
+    ///
+    /// - Returns: The handler to tell, outside the lock, if the state changed.
+    mutating func setConnection(_ newState: MQTTConnectionState) -> ConnectionHandler? {
+        if newState == .connected || phase == .stopped {
+            for waiter in connectionWaiters.values {
+                waiter.signal()
+            }
+            connectionWaiters.removeAll()
+        }
+        guard newState != connection else { return nil }
+        connection = newState
+        return connectionHandler
+    }
+
+    /// Adds or updates a remembered subscription.
+    ///
+    /// - Returns: Whether the filter was new or its QoS changed.
+    mutating func remember(_ filter: String, qos: MQTTQoS) -> Bool {
+        if let index = subscriptions.firstIndex(where: { $0.filter == filter }) {
+            guard subscriptions[index].qos != qos else { return false }
+            subscriptions[index].qos = qos
+            return true
+        }
+        subscriptions.append((filter, qos))
+        return true
+    }
+}

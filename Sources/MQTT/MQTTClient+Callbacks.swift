@@ -1,0 +1,158 @@
+import CMosquitto
+import Logging
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension MQTTClient {
+    /// The C callbacks libmosquitto calls; each finds its client through the unretained user data.
+    ///
+    /// They copy every C buffer into Swift values before doing anything else, and save and restore `errno`, which
+    /// libmosquitto's loop reads after a disconnect callback to decide whether to reconnect.
+    static var callbacks: MosquittoCallbacks {
+        unsafe MosquittoCallbacks(
+            connect: { _, userData, reasonCode, flags, _ in
+                unsafe MQTTClient.withOwner(userData) { $0.didConnect(reasonCode: reasonCode, flags: flags) }
+            },
+            disconnect: { _, userData, returnCode, _ in
+                let systemError = errno
+                unsafe MQTTClient.withOwner(userData) { $0.didDisconnect(returnCode: returnCode, errno: systemError) }
+            },
+            message: { _, userData, message, _ in
+                guard let message = unsafe message?.pointee else { return }
+                let copy = unsafe MQTTMessage(copying: message)
+                unsafe MQTTClient.withOwner(userData) { $0.didReceive(copy) }
+            },
+            log: { _, userData, level, text in
+                guard let text = unsafe text else { return }
+                let copy = unsafe String(cString: text)
+                unsafe MQTTClient.withOwner(userData) { $0.didLog(level: level, copy) }
+            }
+        )
+    }
+
+    /// Runs `body` with the client behind `userData`, holding a strong reference for the call.
+    ///
+    /// The pointer is valid: deinit joins the network thread (or, when it runs on that thread, clears the user data
+    /// first), so no callback outlives the client.
+    fileprivate static func withOwner(_ userData: UnsafeMutableRawPointer?, _ body: (MQTTClient) -> Void) {
+        guard let userData = unsafe userData else { return }
+        let savedErrno = errno
+        defer { errno = savedErrno }
+        let owner = unsafe Unmanaged<MQTTClient>.fromOpaque(userData).takeUnretainedValue()
+        body(owner)
+    }
+
+    func didConnect(reasonCode: Int32, flags: Int32) {
+        guard reasonCode == 0 else {
+            didRefuse(MQTTError(connackCode: reasonCode, protocolVersion: configuration.protocolVersion))
+            return
+        }
+        let (subscriptions, handler) = state.withLock {
+            state -> ([(filter: String, qos: MQTTQoS)], ClientState.ConnectionHandler?) in
+            state.networkThread = pthread_self()
+            state.lastError = nil
+            state.connectRetries = 0
+            guard state.phase == .started else { return ([], nil) }
+            return (state.subscriptions, state.setConnection(.connected))
+        }
+        logger.info(
+            "MQTT connected",
+            metadata: [
+                "mqtt.session_present": "\(flags & 1 != 0)",
+                "mqtt.subscriptions": "\(subscriptions.count)",
+            ])
+        for (filter, qos) in subscriptions {
+            do throws(MQTTError) {
+                try handle.subscribe(filter, qos: qos)
+            } catch {
+                logger.warning(
+                    "MQTT subscribe failed", metadata: ["mqtt.topic_filter": "\(filter)", "mqtt.error": "\(error)"])
+            }
+        }
+        // Last: the handler may drop the final reference to this client.
+        handler?(.connected)
+    }
+
+    private func didRefuse(_ error: MQTTError) {
+        let handler = state.withLock { state -> ClientState.ConnectionHandler? in
+            state.networkThread = pthread_self()
+            state.lastError = error
+            return state.phase == .started ? state.setConnection(.refused(error)) : nil
+        }
+        logger.error(
+            "MQTT broker refused the connection",
+            metadata: ["mqtt.error": "\(error)", "mqtt.error_code": "\(error.code)"])
+        handler?(.refused(error))
+    }
+
+    func didDisconnect(returnCode: Int32, errno systemError: Int32) {
+        let error = returnCode == 0 ? nil : MQTTError(returnCode: returnCode, operation: "connection")
+        let endsThread = returnCode != 0 && Self.endsNetworkThread(returnCode: returnCode, errno: systemError)
+        let (handler, wasRefused, restartDelay) = state.withLock {
+            state -> (ClientState.ConnectionHandler?, Bool, Duration?) in
+            state.networkThread = pthread_self()
+            guard state.phase == .started else { return (nil, false, nil) }
+            let wasRefused = state.isRefused
+            var handler: ClientState.ConnectionHandler?
+            if !wasRefused {
+                if let error { state.lastError = error }
+                handler = state.setConnection(.disconnected)
+            }
+            guard endsThread else { return (handler, wasRefused, nil) }
+            state.connectRetries += 1
+            return (handler, wasRefused, retryDelay(attempt: state.connectRetries - 1))
+        }
+        if let error, !wasRefused {
+            logger.warning(
+                "MQTT connection lost; reconnecting",
+                metadata: ["mqtt.error": "\(error)", "mqtt.error_code": "\(error.code)"])
+        } else {
+            logger.info("MQTT disconnected", metadata: ["mqtt.error": "\(error.map { "\($0)" } ?? "none")"])
+        }
+        if let restartDelay {
+            logger.warning("MQTT network thread ended; restarting it", metadata: ["mqtt.retry_in": "\(restartDelay)"])
+            scheduleConnectRetry(after: restartDelay)
+        }
+        handler?(.disconnected)
+    }
+
+    func didReceive(_ message: MQTTMessage) {
+        guard let handler = state.withLock({ $0.messageHandler }) else {
+            logger.debug("MQTT message without handler dropped", metadata: ["mqtt.topic": "\(message.topic)"])
+            return
+        }
+        handler(message)
+    }
+
+    func didLog(level: Int32, _ text: String) {
+        let logLevel: Logger.Level =
+            switch level {
+            case MOSQ_LOG_ERR: .warning
+            case MOSQ_LOG_WARNING: .notice
+            case MOSQ_LOG_DEBUG: .trace
+            default: .debug
+            }
+        logger.log(level: logLevel, "\(text)", metadata: ["mqtt.source": "libmosquitto"])
+    }
+}
+
+extension MQTTMessage {
+    /// Copies a libmosquitto message out of its C buffers, which are freed once the callback returns.
+    init(copying message: mosquitto_message) {
+        let topic = unsafe message.topic.map { unsafe String(cString: $0) } ?? ""
+        var payload: [UInt8] = []
+        if let bytes = unsafe message.payload, unsafe message.payloadlen > 0 {
+            payload = unsafe Array(UnsafeRawBufferPointer(start: bytes, count: Int(message.payloadlen)))
+        }
+        unsafe self.init(
+            topic: topic,
+            payload: payload,
+            qos: MQTTQoS(rawValue: message.qos) ?? .atMostOnce,
+            retain: message.retain
+        )
+    }
+}

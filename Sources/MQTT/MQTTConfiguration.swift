@@ -1,0 +1,108 @@
+/// Everything an `MQTTClient` needs to reach and log in to its broker, validated once by `MQTTClient.init`.
+public struct MQTTConfiguration: Sendable, Equatable {
+    /// The broker's host name or IP address.
+    public var host: String
+    /// The broker's TCP port (1883 for plain MQTT, 8883 by convention for TLS).
+    public var port: Int
+    /// The client identifier; empty asks libmosquitto for a random one (only with `cleanSession`).
+    public var clientID: String
+    /// The user name to log in with, if the broker requires one.
+    public var username: String?
+    /// The password to log in with; requires `username`.
+    public var password: String?
+    /// The MQTT protocol revision to speak.
+    public var protocolVersion: MQTTProtocolVersion
+    /// Seconds between keepalive pings; 0 disables them, otherwise at least 5 (a libmosquitto limit).
+    public var keepAliveSeconds: Int
+    /// Whether the broker forgets the session (subscriptions, queued QoS>0 messages) on disconnect.
+    ///
+    /// With MQTT 5, libmosquitto's asynchronous connect sends no session expiry interval, so a broker ends the
+    /// session when the connection ends even when this is `false`; subscriptions are renewed on every connect anyway.
+    public var cleanSession: Bool
+    /// TLS settings; `nil` for a plain TCP connection.
+    public var tls: MQTTTLSConfiguration?
+    /// The last will the broker publishes if this client vanishes without a clean disconnect.
+    public var will: MQTTWill?
+    /// The first delay before reconnecting after a loss; whole seconds, at least one.
+    public var reconnectDelayMin: Duration
+    /// The ceiling of the exponentially growing reconnect delay; whole seconds.
+    public var reconnectDelayMax: Duration
+
+    /// Creates a configuration.
+    ///
+    /// - Parameters:
+    ///   - host: The broker's host name or IP address.
+    ///   - port: The broker's TCP port.
+    ///   - clientID: The client identifier, unique per broker.
+    ///   - username: The user name to log in with.
+    ///   - password: The password to log in with; requires `username`.
+    ///   - protocolVersion: The MQTT protocol revision.
+    ///   - keepAliveSeconds: Seconds between keepalive pings (0, or 5 and more).
+    ///   - cleanSession: Whether the broker forgets the session on disconnect.
+    ///   - tls: TLS settings, or `nil` for plain TCP.
+    ///   - will: The last will, or `nil`.
+    ///   - reconnectDelayMin: The first reconnect delay.
+    ///   - reconnectDelayMax: The largest reconnect delay.
+    public init(
+        host: String,
+        port: Int = 1883,
+        clientID: String,
+        username: String? = nil,
+        password: String? = nil,
+        protocolVersion: MQTTProtocolVersion = .v311,
+        keepAliveSeconds: Int = 60,
+        cleanSession: Bool = true,
+        tls: MQTTTLSConfiguration? = nil,
+        will: MQTTWill? = nil,
+        reconnectDelayMin: Duration = .seconds(1),
+        reconnectDelayMax: Duration = .seconds(30)
+    ) {
+        self.host = host
+        self.port = port
+        self.clientID = clientID
+        self.username = username
+        self.password = password
+        self.protocolVersion = protocolVersion
+        self.keepAliveSeconds = keepAliveSeconds
+        self.cleanSession = cleanSession
+        self.tls = tls
+        self.will = will
+        self.reconnectDelayMin = reconnectDelayMin
+        self.reconnectDelayMax = reconnectDelayMax
+    }
+
+    /// Checks the values libmosquitto would reject late or silently.
+    ///
+    /// - Throws: `MQTTError` with code `invalid_argument` naming the offending field.
+    func validate() throws(MQTTError) {
+        func invalid(_ message: String) -> MQTTError {
+            MQTTError(code: .invalidArgument, message: message, operation: "MQTTConfiguration")
+        }
+        if host.isEmpty { throw invalid("host is empty") }
+        if !(1...65535).contains(port) { throw invalid("port \(port) is outside 1...65535") }
+        if keepAliveSeconds != 0 && !(5...65535).contains(keepAliveSeconds) {
+            throw invalid("keepAliveSeconds \(keepAliveSeconds) must be 0 or within 5...65535")
+        }
+        if clientID.isEmpty && !cleanSession { throw invalid("an empty clientID needs cleanSession") }
+        if password != nil && username == nil { throw invalid("password is set without username") }
+        if reconnectDelayMin < .seconds(1) { throw invalid("reconnectDelayMin must be at least 1 s") }
+        if reconnectDelayMax < reconnectDelayMin {
+            throw invalid("reconnectDelayMax must not be below reconnectDelayMin")
+        }
+        if let tls, (tls.certificateFile == nil) != (tls.keyFile == nil) {
+            throw invalid("tls.certificateFile and tls.keyFile must be given together")
+        }
+    }
+
+    /// `reconnectDelayMin` in whole seconds, as libmosquitto takes it.
+    var reconnectDelayMinSeconds: UInt32 { Self.wholeSeconds(reconnectDelayMin) }
+
+    /// `reconnectDelayMax` in whole seconds, as libmosquitto takes it.
+    var reconnectDelayMaxSeconds: UInt32 { Self.wholeSeconds(reconnectDelayMax) }
+
+    private static func wholeSeconds(_ duration: Duration) -> UInt32 {
+        let (seconds, attoseconds) = duration.components
+        let rounded = seconds + (attoseconds > 0 ? 1 : 0)
+        return UInt32(clamping: max(1, rounded))
+    }
+}

@@ -1,0 +1,197 @@
+import CMosquitto
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The libmosquitto callbacks a handle forwards to its owner, as C function pointers.
+///
+/// `@unsafe`: the functions receive raw pointers that are only valid during the call.
+@unsafe
+struct MosquittoCallbacks {
+    typealias Connect = @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?, Int32, Int32, OpaquePointer?) -> Void
+    typealias Disconnect = @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?, Int32, OpaquePointer?) -> Void
+    typealias Message = @convention(c) (
+        OpaquePointer?, UnsafeMutableRawPointer?, UnsafePointer<mosquitto_message>?, OpaquePointer?
+    ) -> Void
+    typealias Log = @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?, Int32, UnsafePointer<CChar>?) -> Void
+
+    var connect: Connect
+    var disconnect: Disconnect
+    var message: Message
+    var log: Log
+}
+
+/// The one owner of a libmosquitto client (`struct mosquitto *`): creates it, configures it, destroys it.
+///
+/// The pointer never leaves this type. Every libmosquitto return code goes through `check`.
+///
+/// `@unchecked Sendable` is sound because the only stored property is an immutable pointer, and libmosquitto guards
+/// each client with its own mutexes, documenting its calls as thread safe (mosquitto.h, "Threads") once
+/// `mosquitto_loop_start` has put it in threaded mode. The calls that are not made for concurrency
+/// (`configure`, `install`, `setUserData` from a foreign thread, `mosquitto_destroy`) are only made by
+/// `MQTTClient` before the network thread starts, on the network thread itself, or after it was joined.
+/// `@safe`: the pointer is private and only ever passed to libmosquitto.
+@safe
+final class MosquittoHandle: @unchecked Sendable {
+    private let raw: OpaquePointer
+
+    /// Creates a libmosquitto client.
+    ///
+    /// - Parameters:
+    ///   - clientID: The client identifier; empty lets libmosquitto pick a random one.
+    ///   - cleanSession: Whether the broker should forget the session on disconnect.
+    /// - Throws: `MQTTError` if libmosquitto cannot be initialised or rejects the identifier.
+    init(clientID: String, cleanSession: Bool) throws(MQTTError) {
+        try MosquittoLibrary.initialize()
+        let created = unsafe clientID.isEmpty
+            ? mosquitto_new(nil, cleanSession, nil)
+            : mosquitto_new(clientID, cleanSession, nil)
+        guard let created = unsafe created else {
+            let outOfMemory = errno == ENOMEM
+            throw MQTTError(
+                code: outOfMemory ? .outOfMemory : .invalidArgument,
+                message: outOfMemory ? "out of memory" : "libmosquitto rejected client id '\(clientID)'",
+                operation: "mosquitto_new"
+            )
+        }
+        unsafe raw = created
+    }
+
+    deinit {
+        unsafe mosquitto_destroy(raw)
+    }
+
+    /// Applies everything of `configuration` that must be set before connecting.
+    ///
+    /// - Parameter configuration: A validated configuration.
+    /// - Throws: `MQTTError` for the first option libmosquitto rejects (for example an unreadable TLS file).
+    func configure(_ configuration: MQTTConfiguration) throws(MQTTError) {
+        let version = configuration.protocolVersion == .v5 ? MQTT_PROTOCOL_V5 : MQTT_PROTOCOL_V311
+        try check(unsafe mosquitto_int_option(raw, MOSQ_OPT_PROTOCOL_VERSION, version), "mosquitto_int_option")
+        if let username = configuration.username {
+            let rc = unsafe mosquitto_username_pw_set(raw, username, configuration.password)
+            try check(rc, "mosquitto_username_pw_set")
+        }
+        if let will = configuration.will {
+            try setWill(will)
+        }
+        if let tls = configuration.tls {
+            try setTLS(tls)
+        }
+        let rc = unsafe mosquitto_reconnect_delay_set(
+            raw, configuration.reconnectDelayMinSeconds, configuration.reconnectDelayMaxSeconds, true)
+        try check(rc, "mosquitto_reconnect_delay_set")
+    }
+
+    private func setWill(_ will: MQTTWill) throws(MQTTError) {
+        guard let length = Int32(exactly: will.payload.count) else {
+            throw MQTTError(code: .payloadSize, message: "will payload too large", operation: "mosquitto_will_set")
+        }
+        let rc = unsafe will.payload.withUnsafeBytes { bytes in
+            unsafe mosquitto_will_set(raw, will.topic, length, bytes.baseAddress, will.qos.rawValue, will.retain)
+        }
+        try check(rc, "mosquitto_will_set")
+    }
+
+    private func setTLS(_ tls: MQTTTLSConfiguration) throws(MQTTError) {
+        if tls.caFile == nil && tls.caPath == nil {
+            try check(unsafe mosquitto_int_option(raw, MOSQ_OPT_TLS_USE_OS_CERTS, 1), "mosquitto_int_option")
+        } else {
+            let rc = unsafe mosquitto_tls_set(raw, tls.caFile, tls.caPath, tls.certificateFile, tls.keyFile, nil)
+            try check(rc, "mosquitto_tls_set")
+        }
+        try check(unsafe mosquitto_tls_insecure_set(raw, tls.insecureSkipHostnameCheck), "mosquitto_tls_insecure_set")
+    }
+
+    /// Installs the callbacks and the pointer they receive as user data.
+    ///
+    /// - Parameters:
+    ///   - callbacks: The C functions to call from the network thread.
+    ///   - userData: The owner, as an unretained opaque pointer.
+    func install(_ callbacks: MosquittoCallbacks, userData: UnsafeMutableRawPointer?) {
+        unsafe mosquitto_user_data_set(raw, userData)
+        unsafe mosquitto_connect_v5_callback_set(raw, callbacks.connect)
+        unsafe mosquitto_disconnect_v5_callback_set(raw, callbacks.disconnect)
+        unsafe mosquitto_message_v5_callback_set(raw, callbacks.message)
+        unsafe mosquitto_log_callback_set(raw, callbacks.log)
+    }
+
+    /// Replaces the user data the callbacks receive; `nil` turns every later callback into a no-op.
+    ///
+    /// Only call it before the network thread starts or on the network thread itself: libmosquitto reads the field
+    /// without a lock.
+    func setUserData(_ userData: UnsafeMutableRawPointer?) {
+        unsafe mosquitto_user_data_set(raw, userData)
+    }
+
+    /// Starts a non-blocking connect; the network thread completes it.
+    func connectAsync(host: String, port: Int, keepAliveSeconds: Int) throws(MQTTError) {
+        let rc = unsafe mosquitto_connect_async(raw, host, Int32(port), Int32(keepAliveSeconds))
+        try check(rc, "mosquitto_connect_async")
+    }
+
+    /// Starts a non-blocking reconnect to the host and port of the last connect.
+    func reconnectAsync() throws(MQTTError) {
+        try check(unsafe mosquitto_reconnect_async(raw), "mosquitto_reconnect_async")
+    }
+
+    /// Starts libmosquitto's network thread, which runs callbacks and reconnects with backoff.
+    func startLoop() throws(MQTTError) {
+        try check(unsafe mosquitto_loop_start(raw), "mosquitto_loop_start")
+    }
+
+    /// Joins the network thread once it has ended; without a prior `disconnect()` it only ends after a fatal error.
+    ///
+    /// Never call it on the network thread. Harmless when no thread runs.
+    func joinLoop() {
+        _ = unsafe mosquitto_loop_stop(raw, false)
+    }
+
+    /// Sends DISCONNECT if connected and tells the network thread to end instead of reconnecting.
+    func disconnect() {
+        _ = unsafe mosquitto_disconnect(raw)
+    }
+
+    /// Publishes, or for QoS > 0 queues while disconnected.
+    ///
+    /// - Returns: `true` if sent or handed to the socket, `false` if queued for the next connection.
+    /// - Throws: `MQTTError` if libmosquitto rejected the message (QoS 0 without connection included).
+    func publish(topic: String, payload: [UInt8], qos: MQTTQoS, retain: Bool) throws(MQTTError) -> Bool {
+        guard let length = Int32(exactly: payload.count) else {
+            throw MQTTError(code: .payloadSize, message: "payload too large", operation: "mosquitto_publish")
+        }
+        let rc = unsafe payload.withUnsafeBytes { bytes in
+            unsafe mosquitto_publish(raw, nil, topic, length, bytes.baseAddress, qos.rawValue, retain)
+        }
+        // libmosquitto keeps QoS > 0 messages in its outgoing queue when the socket is gone and sends them after the
+        // next CONNACK; only QoS 0 is really lost.
+        if rc == MOSQ_ERR_NO_CONN.rawValue && qos != .atMostOnce {
+            return false
+        }
+        try check(rc, "mosquitto_publish")
+        return true
+    }
+
+    /// Sends SUBSCRIBE for one filter.
+    func subscribe(_ filter: String, qos: MQTTQoS) throws(MQTTError) {
+        try check(unsafe mosquitto_subscribe(raw, nil, filter, qos.rawValue), "mosquitto_subscribe")
+    }
+
+    /// Sends UNSUBSCRIBE for one filter.
+    func unsubscribe(_ filter: String) throws(MQTTError) {
+        try check(unsafe mosquitto_unsubscribe(raw, nil, filter), "mosquitto_unsubscribe")
+    }
+
+    /// Checks a subscription filter's syntax (wildcards, UTF-8) without sending anything.
+    static func validateFilter(_ filter: String) throws(MQTTError) {
+        try check(unsafe mosquitto_sub_topic_check(filter), "mosquitto_sub_topic_check")
+    }
+
+    /// Checks a publication topic's syntax (no wildcards, UTF-8) without sending anything.
+    static func validateTopic(_ topic: String) throws(MQTTError) {
+        try check(unsafe mosquitto_pub_topic_check(topic), "mosquitto_pub_topic_check")
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import KerbsideConfiguration
+import KerbsideCore
+import Testing
+
+@Suite("The demo configuration")
+struct DemoConfigurationTests {
+    /// `Devices/demo/kerbside.yaml` in the package, found from this file so the test runs from any directory.
+    static let demoFile = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Devices/demo/kerbside.yaml").path
+
+    @Test("loads with the expected zones, bays, signs, groups, lights and tokens")
+    func loads() throws {
+        let configuration = try ConfigurationLoader.load(path: Self.demoFile)
+        let inventory = configuration.inventory
+        #expect(configuration.site.name == "Niort centre")
+        #expect(configuration.site.timeZone.identifier == "Europe/Paris")
+        #expect(inventory.zones.map(\.id) == ["place-breche", "gare", "hotel-de-ville"])
+        #expect(inventory.bayIndicesByZone().map(\.count) == [24, 18, 14])
+        #expect(inventory.signs.map(\.id) == ["breche-entree", "centre-ville"])
+        #expect(inventory.groups.map(\.id) == ["avenue-de-paris", "rue-victor-hugo"])
+        #expect(inventory.lightIndicesByGroup().map(\.count) == [12, 8])
+        #expect(configuration.tokens.map(\.role) == [.viewer, .lighting, .admin])
+        #expect(inventory.problems.isEmpty)
+        #expect(
+            configuration.inventoryFiles.map { URL(fileURLWithPath: $0).lastPathComponent }
+                == ["bays.geojson", "lights.geojson"])
+    }
+
+    @Test("resolves relative paths against the configuration's directory and applies per-zone overrides")
+    func resolvesAndOverrides() throws {
+        let configuration = try ConfigurationLoader.load(path: Self.demoFile)
+        let directory = URL(fileURLWithPath: Self.demoFile).deletingLastPathComponent().path
+        #expect(configuration.storagePath == directory + "/kerbside-demo.sqlite")
+        let gare = try #require(configuration.inventory.zones.first { $0.id == "gare" })
+        #expect(gare.health.offlineAfter == 2 * 3600)
+        #expect(gare.health.suspectAfter == 72 * 3600)
+        #expect(gare.maxStayMinutes == 240)
+        let sign = try #require(configuration.inventory.signs.first)
+        #expect(sign.fullText == "COMPLET")
+        #expect(
+            sign.thresholds
+                == SignThresholds(
+                    fullIncreasing: 0, fullDecreasing: 1, almostFullIncreasing: 3,
+                    almostFullDecreasing: 5))
+        let unsurveyed = try #require(configuration.inventory.lights.last)
+        #expect(unsurveyed.coordinate == nil)
+        #expect(configuration.inventory.bays.first { $0.id == "gare-001" }?.maxStayMinutes == 20)
+    }
+
+    @Test("reference file in systemd/ loads too")
+    func referenceFileLoads() throws {
+        let reference = URL(fileURLWithPath: Self.demoFile).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("systemd/kerbside.example.yaml")
+        let fixture = try ConfigurationFixture()
+        // The reference points at /etc/kerbside; load its text against a directory holding the demo inventory.
+        let text = try String(contentsOf: reference, encoding: .utf8)
+        for name in ["bays.geojson", "lights.geojson"] {
+            let demo = URL(fileURLWithPath: Self.demoFile).deletingLastPathComponent().appendingPathComponent(name)
+            try fixture.write(name, String(contentsOf: demo, encoding: .utf8))
+        }
+        let configuration = try ConfigurationLoader.load(
+            yaml: text,
+            file: reference.path,
+            baseDirectory: fixture.directory.path
+        )
+        #expect(configuration.broker.port == 1883)
+        #expect(configuration.broker.clientID == "kerbsided-default")
+        #expect(configuration.http.maxBodyBytes == 65536)
+    }
+}

@@ -1,0 +1,180 @@
+import Foundation
+import KerbsideConfiguration
+import KerbsideCore
+import KerbsideHTTP
+import KerbsideTesting
+import Logging
+import MQTT
+import Metrics
+import Prometheus
+import ServiceLifecycle
+import Synchronization
+import Testing
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+@testable import KerbsideDaemon
+
+/// A real mosquitto, the daemon in-process on the small fixture city with a manual clock, and a test MQTT client.
+///
+/// The aggregation loop's timer is set far apart; tests advance the clock and call `aggregate()` themselves.
+final class DaemonHarness: Sendable {
+    static let viewerSecret = "e2e-viewer"
+
+    let broker: TestBroker
+    let clock = ManualClock()
+    let daemon: Daemon
+    let publisher: MQTTClient
+    let registry = PrometheusCollectorRegistry()
+    private let runTask = LockedValue<Task<Void, any Error>?>(nil)
+    private let group: ServiceGroup
+
+    init(inventory: Inventory = Fixtures.smallCity(), ingest: IngestPolicy = IngestPolicy()) async throws {
+        broker = try TestBroker()
+        var logger = Logger(label: "e2e")
+        logger.logLevel = .warning
+        let configuration = DaemonConfiguration(
+            configFile: "/dev/null",
+            site: Site(
+                name: "Test",
+                latitude: 46.32,
+                longitude: -0.46,
+                timeZone: TimeZone(identifier: "Europe/Paris") ?? .gmt
+            ),
+            broker: BrokerSettings(host: broker.host, port: broker.port, clientID: "kerbsided-e2e-\(UUID().uuidString)"),
+            topicPrefix: "kerbside",
+            instance: "e2e",
+            http: HTTPSettings(host: "127.0.0.1", port: 0),
+            storagePath: "/dev/null",
+            ingest: ingest,
+            aggregationInterval: 3600,
+            logLevel: "warning",
+            inventory: inventory,
+            tokens: [AccessToken(name: "e2e", sha256: TokenHashing.sha256Hex(of: Self.viewerSecret), role: .viewer)],
+            inventoryFiles: []
+        )
+        let registry = registry
+        daemon = try Daemon(
+            configuration: configuration,
+            logger: logger,
+            metricsFactory: PrometheusMetricsFactory(registry: registry),
+            metricsExposition: { registry.emitToString() },
+            clock: { [clock] in clock.now() }
+        )
+        group = ServiceGroup(services: daemon.services, logger: logger)
+        let group = group
+        runTask.set(Task { try await group.run() })
+        publisher = try MQTTClient(
+            configuration: MQTTConfiguration(host: broker.host, port: broker.port, clientID: "e2e-publisher-\(UUID())"),
+            logger: logger
+        )
+        try publisher.start()
+        // Polled, never a blocking wait: the cooperative pool has as many threads as cores, and every test shares it.
+        try await waitUntil("the daemon and the test publisher are connected and serving") {
+            self.daemon.httpPort != nil && self.daemon.broker.isConnected
+                && self.publisher.connectionState == .connected
+        }
+    }
+
+    /// Stops the daemon as SIGTERM would, and waits for it.
+    func shutdown() async throws {
+        await group.triggerGracefulShutdown()
+        try await runTask.value?.value
+        publisher.stop()
+    }
+
+    func publish(_ topic: String, _ json: String, qos: MQTTQoS = .atLeastOnce) throws {
+        try publisher.publish(topic: topic, payload: Array(json.utf8), qos: qos, retain: false)
+    }
+
+    func park(_ sensor: String, _ json: String) throws {
+        try publish("kerbside/parking/\(sensor)/state", json)
+    }
+
+    func light(_ controller: String, _ json: String) throws {
+        try publish("kerbside/lighting/\(controller)/state", json)
+    }
+
+    @discardableResult
+    func aggregate() -> LiveSnapshot { daemon.aggregateNow() }
+
+    /// Waits until the daemon has taken in `count` readings and rejections in all, so a test knows its messages
+    /// have all arrived.
+    func waitForMessages(_ count: Int) async throws {
+        try await waitUntil("\(count) messages received") { self.messagesReceived >= count }
+    }
+
+    var messagesReceived: Int { metricValue("kerbside_mqtt_messages_total") }
+
+    func rejects(_ reason: RejectReason) -> Int {
+        daemon.pipeline.currentRejectLog().counts[reason].map(Int.init) ?? 0
+    }
+
+    func metricValue(_ name: String) -> Int {
+        for line in registry.emitToString().split(separator: "\n") where line.hasPrefix(name + " ") {
+            return Int(Double(line.split(separator: " ").last ?? "") ?? 0)
+        }
+        return 0
+    }
+
+    // MARK: HTTP
+
+    func get(_ path: String, token: String? = DaemonHarness.viewerSecret) async throws -> (status: Int, body: Data) {
+        let port = try #require(daemon.httpPort)
+        let url = try #require(URL(string: "http://127.0.0.1:\(port)\(path)"))
+        var request = URLRequest(url: url)
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
+    }
+
+    func getJSON(_ path: String, token: String? = DaemonHarness.viewerSecret) async throws -> [String: Any] {
+        let (status, body) = try await get(path, token: token)
+        #expect(status == 200, "GET \(path) answered \(status): \(String(decoding: body, as: UTF8.self))")
+        return try #require(try JSONSerialization.jsonObject(with: body) as? [String: Any])
+    }
+}
+
+/// Polls `condition` until it holds or `timeout` passes: waiting on a condition, never on the clock alone.
+func waitUntil(
+    _ what: String,
+    timeout: Duration = .seconds(10),
+    _ condition: @Sendable () async throws -> Bool
+) async throws {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if try await condition() { return }
+        try await Task.sleep(for: .milliseconds(5))
+    }
+    Issue.record("timed out waiting until \(what)")
+    throw CancellationError()
+}
+
+/// Collects what a test MQTT client receives on a filter, in order.
+final class TopicRecorder: Sendable {
+    let client: MQTTClient
+    private let received = LockedValue<[MQTTMessage]>([])
+
+    init(broker: TestBroker, filter: String) async throws {
+        client = try MQTTClient(
+            configuration: MQTTConfiguration(host: broker.host, port: broker.port, clientID: "e2e-recorder-\(UUID())"),
+            logger: Logger(label: "recorder")
+        )
+        let received = received
+        client.setMessageHandler { message in received.mutate { $0.append(message) } }
+        try client.subscribe(filter, qos: .atLeastOnce)
+        try client.start()
+        let client = client
+        try await waitUntil("the recorder is connected") { client.connectionState == .connected }
+    }
+
+    var messages: [MQTTMessage] { received.value }
+
+    func json(_ message: MQTTMessage) -> [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(message.payload)) as? [String: Any]) ?? [:]
+    }
+
+    deinit { client.stop() }
+}

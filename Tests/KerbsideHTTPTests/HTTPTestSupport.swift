@@ -1,0 +1,51 @@
+import Foundation
+import KerbsideCore
+import KerbsideHTTP
+import KerbsideTesting
+import Synchronization
+
+/// Serves a real `LiveState` fed by the test, without a broker: the HTTP layer's own behaviour under test.
+final class LiveStateBox: LiveStateProviding {
+    let state: Mutex<LiveState>
+    let published: Mutex<PublishedSnapshot>
+    let clock: ManualClock
+
+    init(clock: ManualClock = ManualClock()) {
+        self.clock = clock
+        let state = LiveState(
+            inventory: Fixtures.smallCity(),
+            policy: IngestPolicy(),
+            timeZone: TimeZone(identifier: "Europe/Paris") ?? .gmt,
+            startedAt: clock.now()
+        )
+        self.state = Mutex(state)
+        published = Mutex(PublishedSnapshot(generation: 0, snapshot: .empty(at: clock.now())))
+        tick()
+    }
+
+    func park(_ sensor: String, occupied: Bool) {
+        let payload = Array(#"{"occupied":\#(occupied)}"#.utf8)
+        _ = state.withLock { $0.ingest(payload, route: .parking(sensor: Substring(sensor)), receivedAt: clock.now()) }
+    }
+
+    func tick() {
+        let snapshot = state.withLock { $0.tick(now: clock.now()) }
+        published.withLock { $0 = PublishedSnapshot(generation: $0.generation + 1, snapshot: snapshot) }
+    }
+
+    func currentSnapshot() -> PublishedSnapshot { published.withLock { $0 } }
+    func bayDetail(id: String) -> BayDetail? { state.withLock { $0.bayDetail(id: id, now: clock.now()) } }
+    func lightDetail(id: String) -> LightDetail? { state.withLock { $0.lightDetail(id: id, now: clock.now()) } }
+    func rejectLog() -> RejectLog { RejectLog() }
+    func readiness() -> Readiness { Readiness(brokerConnected: false, storeOpen: true) }
+    func metricsExposition() -> String { "# no metrics\n" }
+}
+
+enum TestTokens {
+    static let viewerSecret = "viewer-secret"
+    static let lightingSecret = "lighting-secret"
+    static let all = [
+        AccessToken(name: "ops", sha256: TokenHashing.sha256Hex(of: viewerSecret), role: .viewer),
+        AccessToken(name: "engineer", sha256: TokenHashing.sha256Hex(of: lightingSecret), role: .lighting),
+    ]
+}
