@@ -119,7 +119,9 @@ let package = Package(
         ),
         .testTarget(
             name: "KerbsideHTTPTests",
-            dependencies: ["KerbsideHTTP", "KerbsideTesting", .product(name: "HummingbirdTesting", package: "hummingbird")]
+            dependencies: [
+                "KerbsideHTTP", "KerbsideTesting", .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
         ),
         .testTarget(
             name: "KerbsideDaemonTests",

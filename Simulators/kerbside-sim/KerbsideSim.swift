@@ -58,7 +58,12 @@ struct KerbsideSim: ParsableCommand {
         print("kerbside-sim: \(city.bayCount) bays, \(city.lightCount) lights, \(rate) readings/s → \(prefix)/…")
         while count.map({ sent < $0 }) ?? true {
             let reading = city.nextReading(at: Date())
-            try client.publish(topic: prefix + reading.topicSuffix, payload: Array(reading.json.utf8), qos: .atLeastOnce, retain: false)
+            try client.publish(
+                topic: prefix + reading.topicSuffix,
+                payload: Array(reading.json.utf8),
+                qos: .atLeastOnce,
+                retain: false
+            )
             sent += 1
             if sent % 500 == 0 { print("kerbside-sim: \(sent) readings sent") }
             Thread.sleep(forTimeInterval: interval)

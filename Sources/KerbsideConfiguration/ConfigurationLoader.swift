@@ -36,7 +36,11 @@ public enum ConfigurationLoader {
     ///   - baseDirectory: Where relative paths (inventory, storage, TLS and password files) start.
     /// - Returns: The validated configuration.
     /// - Throws: ``ConfigurationError`` listing every problem found.
-    public static func load(yaml: String, file: String, baseDirectory: String) throws(ConfigurationError)
+    public static func load(
+        yaml: String,
+        file: String,
+        baseDirectory: String
+    ) throws(ConfigurationError)
         -> DaemonConfiguration
     {
         let log = ProblemLog()

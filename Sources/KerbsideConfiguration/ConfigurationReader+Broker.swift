@@ -62,14 +62,16 @@ extension ConfigurationReader {
             if password.isEmpty {
                 log.report(
                     "expected a password on the first line of \"\(path)\", found none",
-                    at: broker.location(of: "password_file"))
+                    at: broker.location(of: "password_file")
+                )
                 return inline
             }
             return inline ?? password
         } catch {
             log.report(
                 "cannot read \"\(path)\" as UTF-8 text: \(error.localizedDescription)",
-                at: broker.location(of: "password_file"))
+                at: broker.location(of: "password_file")
+            )
             return inline
         }
     }

@@ -11,7 +11,9 @@ extension ConfigurationReader {
         }
         if items.isEmpty {
             log.report(
-                "expected \(expected) (at least one), found an empty list", at: document.location(of: "inventory"))
+                "expected \(expected) (at least one), found an empty list",
+                at: document.location(of: "inventory")
+            )
         }
         var files: [String] = []
         var bays: [Bay] = []
@@ -26,7 +28,10 @@ extension ConfigurationReader {
             guard let data = FileManager.default.contents(atPath: path) else {
                 let found = FileManager.default.fileExists(atPath: path) ? "a file it cannot read" : "no such file"
                 yaml.report(
-                    "expected a readable GeoJSON file, found \(found) at \"\(path)\"", key: item.key, at: item.node)
+                    "expected a readable GeoJSON file, found \(found) at \"\(path)\"",
+                    key: item.key,
+                    at: item.node
+                )
                 continue
             }
             files.append(path)

@@ -17,7 +17,8 @@ extension ConfigurationReader {
             locations.record("light group", id: id, at: group.location(of: "id"))
             let name = group.string("name") ?? id
             groups.append(
-                LightGroupDefinition(id: id, name: name, offlineAfter: readOfflineAfter(group) ?? offlineAfter))
+                LightGroupDefinition(id: id, name: name, offlineAfter: readOfflineAfter(group) ?? offlineAfter)
+            )
         }
         return groups
     }

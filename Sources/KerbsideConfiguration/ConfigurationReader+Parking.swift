@@ -31,7 +31,8 @@ extension ConfigurationReader {
             let policy = readPolicy(zone, inheriting: defaults)
             let name = zone.string("name") ?? id
             zones.append(
-                ZoneDefinition(id: id, name: name, maxStayMinutes: policy.maxStayMinutes, health: policy.health))
+                ZoneDefinition(id: id, name: name, maxStayMinutes: policy.maxStayMinutes, health: policy.health)
+            )
         }
         return zones
     }
@@ -109,7 +110,9 @@ extension ConfigurationReader {
             log.report(message, at: thresholds.location(of: missing[0]))
         } else if missing.count == keys.count {
             log.report(
-                "expected all four thresholds or none, found an empty mapping", at: sign.location(of: "thresholds"))
+                "expected all four thresholds or none, found an empty mapping",
+                at: sign.location(of: "thresholds")
+            )
         }
         guard case let (full?, fullDown?, almost?, almostDown?) = (values[0], values[1], values[2], values[3]) else {
             return nil

@@ -39,7 +39,12 @@ struct ConfigurationReader {
         let devices = readInventory(document, site: site)
 
         let inventory = Inventory(
-            zones: zones, signs: signs, groups: groups, bays: devices.bays, lights: devices.lights)
+            zones: zones,
+            signs: signs,
+            groups: groups,
+            bays: devices.bays,
+            lights: devices.lights
+        )
         locations.report(inventory.problems, to: log, fallback: document.location(of: "inventory"))
 
         guard let site else { return nil }
@@ -74,8 +79,10 @@ struct ConfigurationReader {
             timeZone = TimeZone(identifier: identifier)
             if timeZone == nil {
                 yaml.report(
-                    "expected \(expectedZone), found unknown zone \"\(identifier)\"", key: site.path("time_zone"),
-                    at: node)
+                    "expected \(expectedZone), found unknown zone \"\(identifier)\"",
+                    key: site.path("time_zone"),
+                    at: node
+                )
             }
         }
         guard let name, let latitude, let longitude, let timeZone else { return nil }

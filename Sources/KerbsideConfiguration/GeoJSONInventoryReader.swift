@@ -66,7 +66,10 @@ struct GeoJSONInventoryReader {
         }
         if feature["type"] != .string("Feature") {
             report(
-                "expected \"Feature\", found \(feature["type"]?.summary ?? "no type")", key: key + ".type", at: object)
+                "expected \"Feature\", found \(feature["type"]?.summary ?? "no type")",
+                key: key + ".type",
+                at: object
+            )
         }
         guard case .object = feature["properties"] else {
             let message =
@@ -77,7 +80,11 @@ struct GeoJSONInventoryReader {
         }
         let properties = FeatureProperties(reader: self, feature: object, key: key)
         let coordinate = readCoordinate(
-            feature["geometry"], key: key + ".geometry", feature: object, label: properties.label)
+            feature["geometry"],
+            key: key + ".geometry",
+            feature: object,
+            label: properties.label
+        )
         switch kind(of: properties) {
         case .parkingBay?:
             let id = properties.identifier("id")

@@ -88,7 +88,9 @@ final class AggregationLoop: Service, Sendable {
             logger.debug("sign publish deferred", metadata: ["sign.ids": "\(failed)"])
         }
         metrics.signPublishes.increment(by: changes.count - failed.count)
-        metrics.aggregationDuration.recordNanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds))
+        metrics.aggregationDuration.recordNanoseconds(
+            Int64(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds)
+        )
         return snapshot
     }
 }

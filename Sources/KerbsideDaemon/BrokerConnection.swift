@@ -15,7 +15,12 @@ final class BrokerConnection: Service, Sendable {
     init(configuration: MQTTConfiguration, router: TopicRouter, instance: String, logger: Logger) throws {
         let presenceTopic = router.presenceTopic(instance: instance)
         var configuration = configuration
-        configuration.will = MQTTWill(topic: presenceTopic, payload: Array("offline".utf8), qos: .atLeastOnce, retain: true)
+        configuration.will = MQTTWill(
+            topic: presenceTopic,
+            payload: Array("offline".utf8),
+            qos: .atLeastOnce,
+            retain: true
+        )
         client = try MQTTClient(configuration: configuration, logger: logger)
         self.router = router
         self.presenceTopic = presenceTopic

@@ -22,9 +22,12 @@ public final class Daemon: Sendable {
     private let clock: @Sendable () -> Date
 
     /// - Parameters:
+    ///   - configuration: the validated configuration and inventory.
+    ///   - logger: the root logger; components add their own metadata.
     ///   - metricsFactory: where metrics go; the executable bootstraps Prometheus, tests pass their own.
     ///   - metricsExposition: renders every metric for `/metrics`.
     ///   - clock: the wall clock, read here and nowhere below.
+    /// - Throws: `MQTTError` when the broker settings cannot make an MQTT client.
     public init(
         configuration: DaemonConfiguration,
         logger: Logger,

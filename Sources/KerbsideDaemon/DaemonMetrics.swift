@@ -17,7 +17,14 @@ struct DaemonMetrics: Sendable {
         readingsAccepted = Counter(label: "kerbside_readings_accepted_total", factory: factory)
         rejects = Dictionary(
             uniqueKeysWithValues: RejectReason.allCases.map {
-                ($0, Counter(label: "kerbside_ingest_rejects_total", dimensions: [("reason", $0.rawValue)], factory: factory))
+                (
+                    $0,
+                    Counter(
+                        label: "kerbside_ingest_rejects_total",
+                        dimensions: [("reason", $0.rawValue)],
+                        factory: factory
+                    )
+                )
             }
         )
         ingestLag = Recorder(label: "kerbside_ingest_lag_seconds", factory: factory)

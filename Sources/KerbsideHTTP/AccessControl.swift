@@ -22,7 +22,8 @@ struct AccessControl: RouterMiddleware {
     ) async throws -> Response {
         var context = context
         if let header = request.headers[.authorization] {
-            if let secret = Self.bearerSecret(in: header), let token = tokensByHash[TokenHashing.sha256Hex(of: secret)] {
+            if let secret = Self.bearerSecret(in: header), let token = tokensByHash[TokenHashing.sha256Hex(of: secret)]
+            {
                 context.identity = token
             } else {
                 context.rejectedCredential = "the bearer token is not valid"

@@ -18,7 +18,11 @@ struct ErrorShaping: RouterMiddleware {
         } catch let error as APIError {
             throw error
         } catch let error as HTTPError {
-            throw APIError(error.status, code: Self.code(for: error.status), message: error.body ?? error.status.reasonPhrase)
+            throw APIError(
+                error.status,
+                code: Self.code(for: error.status),
+                message: error.body ?? error.status.reasonPhrase
+            )
         } catch {
             logger.error("request failed", metadata: ["http.path": "\(request.uri.path)", "error": "\(error)"])
             throw APIError(.internalServerError, code: "internal", message: "internal error; see the daemon's log")

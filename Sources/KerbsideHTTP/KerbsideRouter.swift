@@ -83,7 +83,8 @@ public enum KerbsideRouter {
         }
     }
 
-    private static func addLightingRoutes(to router: Router<KerbsideRequestContext>, provider: some LiveStateProviding) {
+    private static func addLightingRoutes(to router: Router<KerbsideRequestContext>, provider: some LiveStateProviding)
+    {
         router.get("/api/v1/lighting/groups") { _, context in
             try context.require(.viewer)
             return try JSONResponse.make(provider.currentSnapshot().snapshot.groups.map(GroupModel.init))

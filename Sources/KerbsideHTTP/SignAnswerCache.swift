@@ -23,7 +23,12 @@ final class SignAnswerCache: Sendable {
             json[model.id] = try JSONResponse.encode(model)
             text[model.id] = ByteBuffer(string: sign.text + "\n")
         }
-        let fresh = Answers(generation: published.generation, list: try JSONResponse.encode(models), json: json, text: text)
+        let fresh = Answers(
+            generation: published.generation,
+            list: try JSONResponse.encode(models),
+            json: json,
+            text: text
+        )
         answers.withLock { current in
             if (current?.generation ?? 0) <= fresh.generation { current = fresh }
         }

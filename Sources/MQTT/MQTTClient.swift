@@ -57,6 +57,8 @@ public final class MQTTClient: Sendable {
             state.phase = .stopped
             return (wasStarted, state.isOnNetworkThread)
         }
+        logger.debug(
+            "MQTT client released", metadata: ["mqtt.on_network_thread": "\(isOnNetworkThread)"])
         if isOnNetworkThread {
             // The last reference went inside a callback: libmosquitto still runs on this thread after we return, so
             // silence later callbacks, let the thread end, and join and destroy the handle from elsewhere.

@@ -8,6 +8,10 @@ import Metrics
 import Prometheus
 import ServiceLifecycle
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 @main
 struct Kerbsided: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -16,6 +20,21 @@ struct Kerbsided: AsyncParsableCommand {
         subcommands: [Run.self, CheckConfig.self, HashToken.self],
         defaultSubcommand: Run.self
     )
+
+    static func main() async {
+        unblockShutdownSignals()
+        await main(nil)
+    }
+
+    /// A parent may start us with SIGTERM and SIGINT blocked (a test runner does), which would make the daemon
+    /// deaf to shutdown requests; unblock them before any thread inherits the mask.
+    static func unblockShutdownSignals() {
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGTERM)
+        sigaddset(&signals, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &signals, nil)
+    }
 }
 
 struct ConfigOption: ParsableArguments {

@@ -41,8 +41,11 @@ struct BrokerSettingsTests {
         #expect(
             broker.tls
                 == TLSSettings(
-                    caFile: fixture.path("ca.pem"), certFile: fixture.path("client.pem"),
-                    keyFile: fixture.path("client.key")))
+                    caFile: fixture.path("ca.pem"),
+                    certFile: fixture.path("client.pem"),
+                    keyFile: fixture.path("client.key")
+                )
+        )
         #expect(configuration.topicPrefix == "city/niort")
     }
 
@@ -71,13 +74,17 @@ struct BrokerSettingsTests {
         #expect(try problems.problem(at: "broker.password").message.contains("needs a username"))
         #expect(
             try problems.problem(at: "broker.reconnect_max").message
-                == "expected at least reconnect_min (10s), found 5s")
+                == "expected at least reconnect_min (10s), found 5s"
+        )
         #expect(
             try problems.problem(at: "broker.tls.ca_file").message
-                == "expected a readable file, found no such path \"/nonexistent/ca.pem\"")
+                == "expected a readable file, found no such path \"/nonexistent/ca.pem\""
+        )
         #expect(
             try problems.problem(at: "broker.tls.ca_path").message.hasPrefix(
-                "expected a readable directory, found a file"))
+                "expected a readable directory, found a file"
+            )
+        )
         let key = try problems.problem(at: "broker.tls.key_file")
         #expect(key.message == "required key is missing; cert_file needs key_file")
         #expect(key.line == 15)

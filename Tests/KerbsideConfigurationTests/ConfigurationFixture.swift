@@ -87,7 +87,9 @@ extension [ConfigurationProblem] {
     /// The problem at `key`, failing the test when there is none.
     func problem(at key: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> ConfigurationProblem {
         try #require(
-            first { $0.key == key }, "no problem at \(key) in:\n\(map(\.description).joined(separator: "\n"))",
-            sourceLocation: sourceLocation)
+            first { $0.key == key },
+            "no problem at \(key) in:\n\(map(\.description).joined(separator: "\n"))",
+            sourceLocation: sourceLocation
+        )
     }
 }

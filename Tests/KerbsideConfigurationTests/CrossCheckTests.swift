@@ -38,13 +38,15 @@ struct CrossCheckTests {
         )
         let problems = try fixture.problems(
             ConfigurationFixture.minimalYAML().replacingOccurrences(
-                of: "[bays.geojson, lights.geojson]", with: "[bays.geojson, lights.geojson, more.geojson]")
-                    + """
-                    signs:
-                      - {id: s1, zones: [centre]}
-                      - {id: s1, zones: [centre]}
+                of: "[bays.geojson, lights.geojson]",
+                with: "[bays.geojson, lights.geojson, more.geojson]"
+            )
+                + """
+                signs:
+                  - {id: s1, zones: [centre]}
+                  - {id: s1, zones: [centre]}
 
-                    """
+                """
         )
         let sign = try problems.problem(at: "signs[1].id")
         #expect(sign.line == 11)
@@ -52,7 +54,8 @@ struct CrossCheckTests {
         let bay = try problems.problem(at: "features[1].properties.id")
         #expect(bay.file == fixture.path("more.geojson"))
         #expect(
-            bay.message.hasPrefix("bay \"c1\" is declared more than once; first at \(fixture.path("bays.geojson"))"))
+            bay.message.hasPrefix("bay \"c1\" is declared more than once; first at \(fixture.path("bays.geojson"))")
+        )
         let sensor = try problems.problem(at: "features[1].properties.sensor")
         #expect(sensor.message.hasPrefix("sensor \"s1\" is declared more than once"))
         #expect(problems.count == 3)
@@ -89,7 +92,8 @@ struct CrossCheckTests {
         #expect(
             try problems.problem(at: "signs[2].thresholds.full_decreasing").message
                 == "expected all four thresholds or none, missing full_decreasing, almost_full_increasing, "
-                + "almost_full_decreasing")
+                + "almost_full_decreasing"
+        )
         #expect(problems.count == 4)
     }
 

@@ -25,7 +25,8 @@ struct DemoConfigurationTests {
         #expect(inventory.problems.isEmpty)
         #expect(
             configuration.inventoryFiles.map { URL(fileURLWithPath: $0).lastPathComponent }
-                == ["bays.geojson", "lights.geojson"])
+                == ["bays.geojson", "lights.geojson"]
+        )
     }
 
     @Test("resolves relative paths against the configuration's directory and applies per-zone overrides")
@@ -42,8 +43,12 @@ struct DemoConfigurationTests {
         #expect(
             sign.thresholds
                 == SignThresholds(
-                    fullIncreasing: 0, fullDecreasing: 1, almostFullIncreasing: 3,
-                    almostFullDecreasing: 5))
+                    fullIncreasing: 0,
+                    fullDecreasing: 1,
+                    almostFullIncreasing: 3,
+                    almostFullDecreasing: 5
+                )
+        )
         let unsurveyed = try #require(configuration.inventory.lights.last)
         #expect(unsurveyed.coordinate == nil)
         #expect(configuration.inventory.bays.first { $0.id == "gare-001" }?.maxStayMinutes == 20)

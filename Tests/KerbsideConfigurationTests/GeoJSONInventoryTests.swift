@@ -10,7 +10,10 @@ struct GeoJSONInventoryTests {
         try fixture.write("devices.geojson", ConfigurationFixture.featureCollection(features))
         return try fixture.load(
             ConfigurationFixture.minimalYAML().replacingOccurrences(
-                of: "[bays.geojson, lights.geojson]", with: "[devices.geojson]"))
+                of: "[bays.geojson, lights.geojson]",
+                with: "[devices.geojson]"
+            )
+        )
     }
 
     private func problems(_ features: [String], fixture: ConfigurationFixture) throws -> [ConfigurationProblem] {
@@ -21,7 +24,10 @@ struct GeoJSONInventoryTests {
         try fixture.write("devices.geojson", text)
         return try fixture.problems(
             ConfigurationFixture.minimalYAML().replacingOccurrences(
-                of: "[bays.geojson, lights.geojson]", with: "[devices.geojson]"))
+                of: "[bays.geojson, lights.geojson]",
+                with: "[devices.geojson]"
+            )
+        )
     }
 
     @Test("kinds are inferred from sensor and controller, or taken from kind")
@@ -40,12 +46,20 @@ struct GeoJSONInventoryTests {
         #expect(
             inventory.bays == [
                 Bay(
-                    id: "b1", zone: "centre", sensor: "s1", maxStayMinutes: 30,
-                    coordinate: Coordinate(longitude: -0.4588, latitude: 46.3237)),
+                    id: "b1",
+                    zone: "centre",
+                    sensor: "s1",
+                    maxStayMinutes: 30,
+                    coordinate: Coordinate(longitude: -0.4588, latitude: 46.3237)
+                ),
                 Bay(
-                    id: "b2", zone: "centre", sensor: "s2",
-                    coordinate: Coordinate(longitude: -0.4588, latitude: 46.3237)),
-            ])
+                    id: "b2",
+                    zone: "centre",
+                    sensor: "s2",
+                    coordinate: Coordinate(longitude: -0.4588, latitude: 46.3237)
+                ),
+            ]
+        )
         #expect(inventory.lights.map(\.id) == ["l1", "l2"])
         #expect(inventory.lights.first?.ratedPowerWatts == 60)
         #expect(configuration.inventoryFiles == [fixture.path("devices.geojson")])
@@ -102,24 +116,30 @@ struct GeoJSONInventoryTests {
         #expect(problems.allSatisfy { $0.file == file })
         #expect(
             try problems.problem(at: "features[1].properties").message
-                == "has both sensor and controller; set kind to parking_bay or streetlight (feature \"x1\")")
+                == "has both sensor and controller; set kind to parking_bay or streetlight (feature \"x1\")"
+        )
         #expect(try problems.problem(at: "features[2].properties").message.hasPrefix("has neither sensor"))
         #expect(
             try problems.problem(at: "features[3].properties.sensor").message
-                == "expected a non-empty string, found the boolean true (feature \"b3\")")
+                == "expected a non-empty string, found the boolean true (feature \"b3\")"
+        )
         #expect(
             try problems.problem(at: "features[4].geometry.type").message
-                == "expected a Point geometry or null, found the string \"Polygon\" (feature \"b4\")")
+                == "expected a Point geometry or null, found the string \"Polygon\" (feature \"b4\")"
+        )
         #expect(
             try problems.problem(at: "features[5].properties.kind").message
-                == "expected parking_bay or streetlight, found \"lamp\" (feature \"l5\")")
+                == "expected parking_bay or streetlight, found \"lamp\" (feature \"l5\")"
+        )
         #expect(
             try problems.problem(at: "features[6].properties.rated_power_w").message
-                == "expected a number greater than 0, found the number -5 (feature \"l6\")")
+                == "expected a number greater than 0, found the number -5 (feature \"l6\")"
+        )
         #expect(try problems.problem(at: "features[7].geometry.coordinates").message.contains("looks swapped"))
         #expect(
             try problems.problem(at: "features[7].properties.max_stay_minutes").message
-                == "expected a whole number greater than 0, found the number 1.5 (feature \"b7\")")
+                == "expected a whole number greater than 0, found the number 1.5 (feature \"b7\")"
+        )
         #expect(try problems.problem(at: "features[8].geometry.coordinates").message.contains("[200, 46]"))
         #expect(try problems.problem(at: "features[8].properties.sensor").message.contains("containing \"/\""))
         #expect(try problems.problem(at: "features[9].properties").message.hasSuffix("found null"))
@@ -130,7 +150,9 @@ struct GeoJSONInventoryTests {
     func invalidFiles() throws {
         let fixture = try ConfigurationFixture()
         let notJSON = try problems(
-            text: "{\"type\": \"FeatureCollection\", \"features\": [\n{oops}]}", fixture: fixture)
+            text: "{\"type\": \"FeatureCollection\", \"features\": [\n{oops}]}",
+            fixture: fixture
+        )
         #expect(notJSON.count == 1)
         #expect(notJSON.first?.file == fixture.path("devices.geojson"))
         #expect(
@@ -147,7 +169,8 @@ struct GeoJSONInventoryTests {
         let feature = try problems(text: ConfigurationFixture.bay("b1", sensor: "s1"), fixture: fixture)
         #expect(
             try feature.problem(at: "type").message == "expected \"FeatureCollection\" (a list of features), "
-                + "found the string \"Feature\"")
+                + "found the string \"Feature\""
+        )
 
         let array = try problems(text: "[]", fixture: fixture)
         #expect(array.first?.message == "expected a GeoJSON FeatureCollection object, found an array of 0 values")
@@ -157,7 +180,10 @@ struct GeoJSONInventoryTests {
 
         let missing = try fixture.problems(
             ConfigurationFixture.minimalYAML().replacingOccurrences(
-                of: "[bays.geojson, lights.geojson]", with: "[bays.geojson, lights.geojson, streets.geojson]"))
+                of: "[bays.geojson, lights.geojson]",
+                with: "[bays.geojson, lights.geojson, streets.geojson]"
+            )
+        )
         let entry = try missing.problem(at: "inventory[2]")
         #expect(entry.file == fixture.configPath)
         #expect(entry.line == 2)

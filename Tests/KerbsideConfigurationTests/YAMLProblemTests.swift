@@ -89,11 +89,13 @@ struct YAMLProblemTests {
         )
         #expect(
             try problems.problem(at: "http.port").message
-                == "expected an integer from 1 to 65535, found the string \"8080\"")
+                == "expected an integer from 1 to 65535, found the string \"8080\""
+        )
         #expect(try problems.problem(at: "http.host").message == "expected a string, found a list")
         #expect(
             try problems.problem(at: "broker.tls.insecure_skip_hostname_check").message
-                == "expected true or false, found the string \"maybe\"")
+                == "expected true or false, found the string \"maybe\""
+        )
         let signs = try problems.problem(at: "signs")
         #expect(signs.message == "expected a list of signs, found a mapping")
         #expect(signs.line == 11)
@@ -119,18 +121,22 @@ struct YAMLProblemTests {
         #expect(try problems.problem(at: "site.latitude").message == "expected a number from -90 to 90, found 91")
         #expect(
             try problems.problem(at: "site.longitude").message
-                == "expected a number from -180 to 180, found -180.5")
+                == "expected a number from -180 to 180, found -180.5"
+        )
         #expect(
             try problems.problem(at: "site.time_zone").message
-                == "expected an IANA time zone name such as Europe/Paris, found unknown zone \"Europe/Niort\"")
+                == "expected an IANA time zone name such as Europe/Paris, found unknown zone \"Europe/Niort\""
+        )
         #expect(try problems.problem(at: "http.port").message == "expected an integer from 1 to 65535, found 0")
         #expect(try problems.problem(at: "broker.port").line == 4)
         #expect(
             try problems.problem(at: "broker.protocol").message
-                == "expected one of v5, v311, found \"v3\"; did you mean v5?")
+                == "expected one of v5, v311, found \"v3\"; did you mean v5?"
+        )
         #expect(
             try problems.problem(at: "broker.keepalive").message
-                == "expected a duration from 5s to 18h12m15s, found 2s")
+                == "expected a duration from 5s to 18h12m15s, found 2s"
+        )
         #expect(try problems.problem(at: "logging.level").message.hasPrefix("expected one of trace, debug, info"))
         #expect(try problems.problem(at: "signs[0].min_coverage").message == "expected a number from 0 to 1, found 1.5")
         #expect(problems.count == 9)
@@ -164,7 +170,8 @@ struct YAMLProblemTests {
 
         let configuration = try fixture.load(
             ConfigurationFixture.minimalYAML(
-                "access: {tokens: [{name: ops, sha256: \(valid.uppercased()), role: lighting}]}")
+                "access: {tokens: [{name: ops, sha256: \(valid.uppercased()), role: lighting}]}"
+            )
         )
         #expect(configuration.tokens == [.init(name: "ops", sha256: valid, role: .lighting)])
     }
@@ -191,7 +198,8 @@ struct YAMLProblemTests {
             problems.map(\.key) == [
                 "site.latitude", "loggin", "parking.defaults.offline_after", "parking.zones[0].max_stay_minutes",
                 "lighting.groups[0].offline_after",
-            ])
+            ]
+        )
         #expect(problems.map(\.line) == [1, 3, 5, 7, 10])
         let error = ConfigurationError(problems: problems)
         #expect(error.description.hasSuffix("\n5 configuration problems"))

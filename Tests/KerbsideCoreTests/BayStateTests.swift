@@ -19,7 +19,12 @@ struct BayStateTests {
     func newBay() -> BayState { BayState(historyCapacity: 8, flappingMaxChanges: policy.flappingMaxChanges) }
 
     @discardableResult
-    func report(_ bay: inout BayState, occupied: Bool, at seconds: TimeInterval, battery: Double? = nil)
+    func report(
+        _ bay: inout BayState,
+        occupied: Bool,
+        at seconds: TimeInterval,
+        battery: Double? = nil
+    )
         -> BayTransition?
     {
         bay.apply(

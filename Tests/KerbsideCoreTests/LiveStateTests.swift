@@ -49,7 +49,10 @@ struct LiveStateTests {
 
     @Test func timestampsOutsideTheWindowAreRejected() {
         var state = makeState()
-        #expect(rejection(park(&state, "s-c1", #"{"occupied":true,"ts":"2027-01-15T08:01:01Z"}"#, at: 0)) == .futureTimestamp)
+        #expect(
+            rejection(park(&state, "s-c1", #"{"occupied":true,"ts":"2027-01-15T08:01:01Z"}"#, at: 0))
+                == .futureTimestamp
+        )
         #expect(rejection(park(&state, "s-c1", #"{"occupied":true,"ts":1799990000000}"#, at: 0)) == .staleTimestamp)
         park(&state, "s-c1", #"{"occupied":true,"ts":1800000000000}"#, at: 5)
         let older = park(&state, "s-c1", #"{"occupied":false,"ts":1799999990000}"#, at: 6)
@@ -161,8 +164,10 @@ struct TopicRouterTests {
         #expect(router.route("kerbside/lighting/ul-9/state") == .lighting(controller: "ul-9"))
     }
 
-    @Test(arguments: ["kerbside/parking//state", "kerbside/parking/a/b/state", "other/parking/a/state",
-                      "kerbside/parking/a/set", "kerbside/signs/x", "kerbside/parking/state"])
+    @Test(arguments: [
+        "kerbside/parking//state", "kerbside/parking/a/b/state", "other/parking/a/state",
+        "kerbside/parking/a/set", "kerbside/signs/x", "kerbside/parking/state",
+    ])
     func refusesOtherTopics(topic: String) {
         #expect(router.route(topic) == nil)
     }

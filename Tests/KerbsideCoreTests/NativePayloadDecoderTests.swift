@@ -87,7 +87,8 @@ struct NativeParkingPayloadTests {
         // An earlier value of the wrong type does not matter once it is replaced.
         #expect(
             try parking(#"{"occupied":"yes","seq":-1,"occupied":true,"seq":2}"#)
-                == ParkingReading(occupied: true, seq: 2))
+                == ParkingReading(occupied: true, seq: 2)
+        )
     }
 
     @Test func escapedKeysMatch() throws {
@@ -108,7 +109,8 @@ struct NativeParkingPayloadTests {
 
     @Test func occupiedDetailQuotesTheValue() {
         #expect(
-            parkingRejection(#"{"occupied":"yes"}"#) == Rejection(.schema, #"occupied: expected boolean, got "yes""#))
+            parkingRejection(#"{"occupied":"yes"}"#) == Rejection(.schema, #"occupied: expected boolean, got "yes""#)
+        )
     }
 
     @Test(arguments: ["\"Change\"", "\"foo\"", "\"\"", "1", "true", "[\"change\"]"])
@@ -191,7 +193,8 @@ struct NativeTimestampAndSeqTests {
     func seqMustBeUnsignedInteger(literal: String) throws {
         let rejection = try #require(parkingRejection(#"{"occupied":true,"seq":\#(literal)}"#))
         #expect(
-            rejection == Rejection(.schema, "seq: expected unsigned integer 0...18446744073709551615, got \(literal)"))
+            rejection == Rejection(.schema, "seq: expected unsigned integer 0...18446744073709551615, got \(literal)")
+        )
     }
 }
 
@@ -240,7 +243,8 @@ struct NativeLightingPayloadTests {
             lightingRejection(#"{"level":[60]}"#) == Rejection(.schema, "level: expected integer 0...100, got an array")
         )
         #expect(
-            lightingRejection(#"{"level":{}}"#) == Rejection(.schema, "level: expected integer 0...100, got an object"))
+            lightingRejection(#"{"level":{}}"#) == Rejection(.schema, "level: expected integer 0...100, got an object")
+        )
     }
 
     @Test func levelDetailMatchesTheContract() {
@@ -280,7 +284,8 @@ struct NativeLightingPayloadTests {
     @Test func faultElementsMustBeStrings() {
         #expect(
             lightingRejection(#"{"level":0,"faults":["comms",3]}"#)
-                == Rejection(.schema, "faults[1]: expected string, got 3"))
+                == Rejection(.schema, "faults[1]: expected string, got 3")
+        )
         #expect(
             lightingRejection(#"{"level":0,"faults":["comms",["x"]]}"#)
                 == Rejection(.schema, "faults[1]: expected string, got an array")

@@ -150,7 +150,8 @@ struct RFC3339FormattingTests {
         #expect(RFC3339.format(Date(timeIntervalSince1970: 1e13)) == "9999-12-31T23:59:59Z")
         #expect(
             RFC3339.format(Date(timeIntervalSince1970: 253_402_300_799.9999), fractionalDigits: 2)
-                == "9999-12-31T23:59:59.99Z")
+                == "9999-12-31T23:59:59.99Z"
+        )
         #expect(RFC3339.format(Date(timeIntervalSince1970: -1e12)) == "0000-01-01T00:00:00Z")
         #expect(RFC3339.format(Date(timeIntervalSince1970: .infinity)) == "9999-12-31T23:59:59Z")
         #expect(RFC3339.format(Date(timeIntervalSince1970: -.infinity)) == "0000-01-01T00:00:00Z")

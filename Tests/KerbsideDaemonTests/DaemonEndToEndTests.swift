@@ -69,9 +69,12 @@ struct DaemonEndToEndTests {
         // daemon published at start when no bay had reported yet.
         try await waitUntil("sign messages arrived") { recorder.messages.count >= 8 }
         let statuses = recorder.messages.map { recorder.json($0)["status"] as? String ?? "?" }
-        #expect(statuses == [
-            "unknown", "spacesAvailable", "almostFull", "full", "full", "almostFull", "almostFull", "spacesAvailable",
-        ])
+        #expect(
+            statuses == [
+                "unknown", "spacesAvailable", "almostFull", "full", "full", "almostFull", "almostFull",
+                "spacesAvailable",
+            ]
+        )
         let frees = recorder.messages.map { recorder.json($0)["free"] as? Int ?? -1 }
         #expect(frees == [0, 4, 2, 0, 1, 2, 3, 4])
         #expect(recorder.messages.allSatisfy { $0.topic == "kerbside/signs/centre-sign" })
@@ -125,7 +128,11 @@ struct DaemonEndToEndTests {
         #expect((rejects["recent"] as? [Any])?.isEmpty == false)
         let (metricsStatus, metrics) = try await harness.get("/metrics")
         #expect(metricsStatus == 200)
-        #expect(String(decoding: metrics, as: UTF8.self).contains(#"kerbside_ingest_rejects_total{reason="malformed_json"} 240"#))
+        #expect(
+            String(decoding: metrics, as: UTF8.self).contains(
+                #"kerbside_ingest_rejects_total{reason="malformed_json"} 240"#
+            )
+        )
         try await harness.shutdown()
     }
 

@@ -11,11 +11,11 @@ import ServiceLifecycle
 import Synchronization
 import Testing
 
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
-
 @testable import KerbsideDaemon
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// A real mosquitto, the daemon in-process on the small fixture city with a manual clock, and a test MQTT client.
 ///
@@ -28,7 +28,7 @@ final class DaemonHarness: Sendable {
     let daemon: Daemon
     let publisher: MQTTClient
     let registry = PrometheusCollectorRegistry()
-    private let runTask = LockedValue<Task<Void, any Error>?>(nil)
+    private let runTask = LockedBox<Task<Void, any Error>?>(nil)
     private let group: ServiceGroup
 
     init(inventory: Inventory = Fixtures.smallCity(), ingest: IngestPolicy = IngestPolicy()) async throws {
@@ -43,7 +43,11 @@ final class DaemonHarness: Sendable {
                 longitude: -0.46,
                 timeZone: TimeZone(identifier: "Europe/Paris") ?? .gmt
             ),
-            broker: BrokerSettings(host: broker.host, port: broker.port, clientID: "kerbsided-e2e-\(UUID().uuidString)"),
+            broker: BrokerSettings(
+                host: broker.host,
+                port: broker.port,
+                clientID: "kerbsided-e2e-\(UUID().uuidString)"
+            ),
             topicPrefix: "kerbside",
             instance: "e2e",
             http: HTTPSettings(host: "127.0.0.1", port: 0),
@@ -155,7 +159,7 @@ func waitUntil(
 /// Collects what a test MQTT client receives on a filter, in order.
 final class TopicRecorder: Sendable {
     let client: MQTTClient
-    private let received = LockedValue<[MQTTMessage]>([])
+    private let received = LockedBox<[MQTTMessage]>([])
 
     init(broker: TestBroker, filter: String) async throws {
         client = try MQTTClient(

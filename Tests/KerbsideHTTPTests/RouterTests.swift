@@ -54,7 +54,11 @@ struct RouterTests {
                 #expect($0.status == .unauthorized)
             }
             try await client.execute(uri: "/metrics", method: .get) { #expect($0.status == .unauthorized) }
-            try await client.execute(uri: "/api/v1/parking/zones", method: .get, headers: bearer(TestTokens.viewerSecret)) {
+            try await client.execute(
+                uri: "/api/v1/parking/zones",
+                method: .get,
+                headers: bearer(TestTokens.viewerSecret)
+            ) {
                 #expect($0.status == .ok)
             }
             // A sign keeps working even when it presents a stale token.
@@ -66,8 +70,10 @@ struct RouterTests {
 
     @Test func unknownThingsAre404InTheAPIShape() async throws {
         try await withApp { client in
-            for uri in ["/api/v1/parking/bays/nope", "/api/v1/parking/zones/nope", "/api/v1/lighting/lights/nope",
-                        "/api/v1/lighting/groups/nope", "/api/v1/nothing-here"] {
+            for uri in [
+                "/api/v1/parking/bays/nope", "/api/v1/parking/zones/nope", "/api/v1/lighting/lights/nope",
+                "/api/v1/lighting/groups/nope", "/api/v1/nothing-here",
+            ] {
                 try await client.execute(uri: uri, method: .get, headers: bearer(TestTokens.viewerSecret)) { response in
                     #expect(response.status == .notFound, "\(uri)")
                     let error = try #require(try json(response)["error"] as? [String: Any])

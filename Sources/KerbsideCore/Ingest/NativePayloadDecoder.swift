@@ -62,7 +62,10 @@ public enum NativePayloadDecoder {
         }.get()
     }
 
-    private static func parkingKind(_ token: JSONToken?, fields: PayloadFieldReader) throws(Rejection)
+    private static func parkingKind(
+        _ token: JSONToken?,
+        fields: PayloadFieldReader
+    ) throws(Rejection)
         -> ParkingReadingKind
     {
         guard let token, token.kind != .null else { return .change }

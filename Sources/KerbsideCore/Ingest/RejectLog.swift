@@ -36,7 +36,13 @@ public struct RejectLog: Sendable {
         counts[rejection.reason, default: 0] += 1
         let excerpt = String(decoding: payload.prefix(Self.excerptBytes), as: UTF8.self)
         recent.append(
-            RecentReject(at: at, topic: topic, reason: rejection.reason, detail: rejection.detail, payloadExcerpt: excerpt)
+            RecentReject(
+                at: at,
+                topic: topic,
+                reason: rejection.reason,
+                detail: rejection.detail,
+                payloadExcerpt: excerpt
+            )
         )
         guard rejection.reason == .unknownDevice else { return }
         if var known = unknownDevices[topic] {

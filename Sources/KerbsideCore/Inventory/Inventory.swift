@@ -98,11 +98,16 @@ extension Inventory {
         duplicates(bays.map(\.sensor), kind: "sensor")
         duplicates(lights.map(\.controller), kind: "controller")
         for bay in bays where zoneIndexByID[bay.zone] == nil {
-            found.append(InventoryProblem(subject: "bay \"\(bay.id)\"", message: "zone \"\(bay.zone)\" is not configured"))
+            found.append(
+                InventoryProblem(subject: "bay \"\(bay.id)\"", message: "zone \"\(bay.zone)\" is not configured")
+            )
         }
         for light in lights where groupIndexByID[light.group] == nil {
             found.append(
-                InventoryProblem(subject: "light \"\(light.id)\"", message: "group \"\(light.group)\" is not configured")
+                InventoryProblem(
+                    subject: "light \"\(light.id)\"",
+                    message: "group \"\(light.group)\" is not configured"
+                )
             )
         }
         for sign in signs {
@@ -110,7 +115,9 @@ extension Inventory {
                 found.append(InventoryProblem(subject: "sign \"\(sign.id)\"", message: "counts no zone"))
             }
             for zone in sign.zones where zoneIndexByID[zone] == nil {
-                found.append(InventoryProblem(subject: "sign \"\(sign.id)\"", message: "zone \"\(zone)\" is not configured"))
+                found.append(
+                    InventoryProblem(subject: "sign \"\(sign.id)\"", message: "zone \"\(zone)\" is not configured")
+                )
             }
             if let problem = sign.thresholds?.orderingProblem {
                 found.append(InventoryProblem(subject: "sign \"\(sign.id)\"", message: problem))

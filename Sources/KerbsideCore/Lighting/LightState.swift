@@ -43,7 +43,11 @@ public struct LightState: Sendable {
 
     /// Applies an accepted reading.
     ///
-    /// - Parameter day: the local day `occurredAt` falls in, for the "energy today" figure.
+    /// - Parameters:
+    ///   - reading: the decoded reading, already checked by ingest.
+    ///   - occurredAt: the reading's own time (or its receive time when it carries none).
+    ///   - receivedAt: when the daemon received it; silence is measured from here.
+    ///   - day: the local day `occurredAt` falls in, for the "energy today" figure.
     public mutating func apply(_ reading: LightingReading, occurredAt: Date, receivedAt: Date, day: LocalDay) {
         let drawn = Self.energyDrawn(
             from: (lastReadingAt, energyWattHours, powerWatts),

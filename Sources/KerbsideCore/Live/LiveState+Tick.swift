@@ -12,12 +12,16 @@ extension LiveState {
             if let transition = bays[bayIndex].markOfflineIfSilent(at: now, policy: policy, bayIndex: bayIndex) {
                 transitions.append(transition)
             }
-            statuses.append(bays[bayIndex].status(at: now, policy: policy, maxStayMinutes: maxStayMinutes(ofBay: bayIndex)))
+            statuses.append(
+                bays[bayIndex].status(at: now, policy: policy, maxStayMinutes: maxStayMinutes(ofBay: bayIndex))
+            )
         }
         let zones = inventory.zones.indices.map { zoneFigures(zoneIndex: $0, statuses: statuses, now: now) }
         let signs = inventory.signs.indices.map { signFigures(signIndex: $0, statuses: statuses, now: now) }
         for (signIndex, sign) in signs.enumerated() { signStatuses[signIndex] = sign.status }
-        let lightConditions = lights.indices.map { lights[$0].condition(at: now, offlineAfter: offlineAfter(ofLight: $0)) }
+        let lightConditions = lights.indices.map {
+            lights[$0].condition(at: now, offlineAfter: offlineAfter(ofLight: $0))
+        }
         let today = dayFinder.day(of: now)
         let groups = inventory.groups.indices.map {
             groupFigures(groupIndex: $0, conditions: lightConditions, today: today)
@@ -26,7 +30,9 @@ extension LiveState {
             takenAt: now,
             zones: zones,
             baysOfZone: baysOfZone.map { members in
-                members.map { BaySummary(id: inventory.bays[$0].id, state: statuses[$0].state, since: statuses[$0].since) }
+                members.map {
+                    BaySummary(id: inventory.bays[$0].id, state: statuses[$0].state, since: statuses[$0].since)
+                }
             },
             signs: signs,
             groups: groups,

@@ -78,8 +78,12 @@ public struct BayState: Sendable {
     /// Applies an accepted reading and returns the transition it caused, if any.
     ///
     /// - Parameters:
+    ///   - reading: the decoded reading, already checked by ingest.
     ///   - occurredAt: the reading's own time (or its receive time when it carries none).
     ///   - receivedAt: when the daemon received it.
+    ///   - policy: the zone's health policy, to tell whether the bay was silent before this reading.
+    ///   - bayIndex: the bay's position in the inventory, carried into the transition.
+    /// - Returns: the change of known state, or `nil` when the reading confirms what was known.
     public mutating func apply(
         _ reading: ParkingReading,
         occurredAt: Date,
@@ -93,7 +97,12 @@ public struct BayState: Sendable {
         lastReadingAt = occurredAt
         if let volts = reading.batteryVolts { batteryVolts = volts }
         history.append(
-            BaySample(at: occurredAt, occupied: reading.occupied, batteryVolts: reading.batteryVolts, kind: reading.kind)
+            BaySample(
+                at: occurredAt,
+                occupied: reading.occupied,
+                batteryVolts: reading.batteryVolts,
+                kind: reading.kind
+            )
         )
         reported = after
         guard before != after else { return nil }
@@ -103,7 +112,8 @@ public struct BayState: Sendable {
     }
 
     /// Turns a silent bay `unknown` from the moment its silence became too long, and says what it was before.
-    public mutating func markOfflineIfSilent(at now: Date, policy: SensorHealthPolicy, bayIndex: Int) -> BayTransition? {
+    public mutating func markOfflineIfSilent(at now: Date, policy: SensorHealthPolicy, bayIndex: Int) -> BayTransition?
+    {
         guard reported != .unknown, let lastSeen, isOffline(at: now, policy: policy) else { return nil }
         let wentSilentAt = lastSeen.addingTimeInterval(policy.offlineAfter)
         let transition = BayTransition(bayIndex: bayIndex, from: reported, to: .unknown, at: wentSilentAt)

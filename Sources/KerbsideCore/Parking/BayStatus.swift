@@ -23,7 +23,11 @@ public struct BayStatus: Sendable, Equatable {
 extension BayState {
     /// Layers time onto the record: offline, flapping, suspect and overstay as of `now`.
     ///
-    /// - Parameter maxStayMinutes: the limit in force for this bay (its own, else its zone's).
+    /// - Parameters:
+    ///   - now: the instant to judge at.
+    ///   - policy: the zone's silence, flapping and stuck-sensor limits.
+    ///   - maxStayMinutes: the limit in force for this bay (its own, else its zone's).
+    /// - Returns: the bay as the API and the aggregates see it at `now`.
     public func status(at now: Date, policy: SensorHealthPolicy, maxStayMinutes: Int?) -> BayStatus {
         let offline = isOffline(at: now, policy: policy)
         let state: Occupancy = offline ? .unknown : reported
