@@ -33,18 +33,24 @@ final class BrokerConnection: Service, Sendable {
     var isConnected: Bool { client.connectionState == .connected }
 
     /// Installs the reading handler and what to do on each (re)connection; call before `run()`.
-    func prepare(onMessage: @escaping @Sendable (MQTTMessage) -> Void, onConnected: @escaping @Sendable () -> Void) {
+    func prepare(
+        onMessage: @escaping @Sendable (MQTTMessage) -> Void,
+        onConnectionChange: @escaping @Sendable (_ isConnected: Bool) -> Void
+    ) {
         client.setMessageHandler(onMessage)
         let presenceTopic = presenceTopic
         let logger = logger
         client.setConnectionHandler { [client] state in
-            guard state == .connected else { return }
+            guard state == .connected else {
+                onConnectionChange(false)
+                return
+            }
             do {
                 try client.publish(topic: presenceTopic, payload: Array("online".utf8), qos: .atLeastOnce, retain: true)
             } catch {
                 logger.warning("could not announce presence", metadata: ["error": "\(error)"])
             }
-            onConnected()
+            onConnectionChange(true)
         }
     }
 

@@ -67,9 +67,10 @@ public final class Daemon: Sendable {
         self.aggregation = aggregation
         broker.prepare(
             onMessage: { [pipeline] in pipeline.handle($0) },
-            onConnected: {
-                metrics.brokerConnected.record(1)
-                aggregation.republishSigns()
+            onConnectionChange: { isConnected in
+                metrics.brokerConnected.record(isConnected ? 1 : 0)
+                // The broker may have lost its retained messages while we were away: state every sign again.
+                if isConnected { aggregation.republishSigns() }
             }
         )
         store.publish(pipeline.tick(now: startedAt))
@@ -82,7 +83,12 @@ public final class Daemon: Sendable {
         )
         let boundHTTPPort = boundHTTPPort
         http = Application(
-            router: KerbsideRouter.make(provider: provider, tokens: configuration.tokens, logger: logger),
+            router: KerbsideRouter.make(
+                provider: provider,
+                tokens: configuration.tokens,
+                maxBodyBytes: configuration.http.maxBodyBytes,
+                logger: logger
+            ),
             configuration: ApplicationConfiguration(
                 address: .hostname(configuration.http.host, port: configuration.http.port),
                 serverName: "kerbsided"

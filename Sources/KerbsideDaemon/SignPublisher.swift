@@ -37,8 +37,10 @@ struct SignPublisher: Sendable {
 
     static func payload(_ visible: Visible, at instant: Date) -> [UInt8] {
         let coverage = String(format: "%.2f", visible.coverage)
+        // No count while unknown: a sign must never show a number it cannot vouch for.
+        let free = visible.status == .unknown ? "null" : String(visible.free)
         let json =
-            "{\"free\":\(visible.free),\"capacity\":\(visible.capacity),\"coverage\":\(coverage),"
+            "{\"free\":\(free),\"capacity\":\(visible.capacity),\"coverage\":\(coverage),"
             + "\"status\":\"\(visible.status.rawValue)\",\"ts\":\"\(RFC3339.format(instant))\"}"
         return Array(json.utf8)
     }

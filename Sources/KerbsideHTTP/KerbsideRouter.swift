@@ -8,10 +8,12 @@ public enum KerbsideRouter {
     public static func make(
         provider: some LiveStateProviding,
         tokens: [AccessToken],
+        maxBodyBytes: Int = 64 * 1024,
         logger: Logger
     ) -> Router<KerbsideRequestContext> {
         let router = Router(context: KerbsideRequestContext.self)
         router.add(middleware: ErrorShaping(logger: logger))
+        router.add(middleware: RequestSizeLimit(maxBodyBytes: maxBodyBytes))
         router.add(middleware: AccessControl(tokens: tokens))
         addHealthRoutes(to: router, provider: provider)
         addParkingRoutes(to: router, provider: provider)

@@ -14,7 +14,12 @@ struct RouterTests {
         _ box: LiveStateBox = LiveStateBox(),
         _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void
     ) async throws {
-        let router = KerbsideRouter.make(provider: box, tokens: TestTokens.all, logger: Logger(label: "test"))
+        let router = KerbsideRouter.make(
+            provider: box,
+            tokens: TestTokens.all,
+            maxBodyBytes: 1024,
+            logger: Logger(label: "test")
+        )
         let app = Application(router: router)
         try await app.test(.router) { client in try await body(client) }
     }
@@ -34,6 +39,7 @@ struct RouterTests {
                 let body = try json(response)
                 #expect(body["status"] as? String == "unknown")
                 #expect(body["out_of_service"] as? Int == 4)
+                #expect(body["free"] is NSNull, "no count while unknown")
             }
             try await client.execute(uri: "/api/v1/signs/centre-sign/text", method: .get) { response in
                 #expect(String(buffer: response.body) == "----\n")
@@ -110,6 +116,17 @@ struct RouterTests {
                 #expect(bay["state"] as? String == "occupied")
                 #expect(bay["battery_v"] is NSNull)
                 #expect((bay["recent"] as? [Any])?.count == 1)
+            }
+        }
+    }
+
+    @Test func anOversizeBodyIsRefusedBeforeItIsRead() async throws {
+        try await withApp { client in
+            let body = ByteBuffer(repeating: UInt8(ascii: "x"), count: 4096)
+            try await client.execute(uri: "/api/v1/parking/zones", method: .post, body: body) { response in
+                #expect(response.status == .contentTooLarge)
+                let error = try #require(try json(response)["error"] as? [String: Any])
+                #expect(error["code"] as? String == "too_large")
             }
         }
     }

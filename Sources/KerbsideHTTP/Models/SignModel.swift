@@ -5,7 +5,8 @@ struct SignModel: Encodable, Sendable {
     let id: String
     let name: String
     let zones: [String]
-    let free: Int
+    /// `null` while the status is `unknown`: a sign must never show a number it cannot vouch for.
+    let free: Nullable<Int>
     let capacity: Int
     let outOfService: Int
     let coverage: Double
@@ -23,7 +24,7 @@ struct SignModel: Encodable, Sendable {
         id = sign.id
         name = sign.name
         zones = sign.zones
-        free = sign.free
+        free = Nullable(sign.status == .unknown ? nil : sign.free)
         capacity = sign.capacity
         outOfService = sign.outOfService
         // Two decimals are all a sign needs, and they keep the retained topic from changing on noise.
