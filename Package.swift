@@ -115,7 +115,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MQTTTests",
-            dependencies: ["MQTT", "KerbsideTesting"]
+            dependencies: ["MQTT", "KerbsideTesting", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "KerbsideHTTPTests",

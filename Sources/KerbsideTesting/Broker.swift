@@ -2,9 +2,9 @@ import Foundation
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A private mosquitto broker for one test, on a free loopback port, with a temporary configuration.
@@ -117,9 +117,14 @@ public final class TestBroker: Sendable {
 
     /// Stops the broker by its pid and waits until it has exited; idempotent.
     ///
-    /// Connected clients see their connection drop, as in a broker crash; their wills are published first.
+    /// Connected clients see their connection drop, as in a broker crash (a killed broker publishes no wills).
     public func stop() {
-        guard let running = process.withLock({ process in defer { process = nil }; return process }) else { return }
+        guard
+            let running = process.withLock({ process in
+                defer { process = nil }
+                return process
+            })
+        else { return }
         let pid = running.processIdentifier
         guard running.isRunning else { return }
         // SIGKILL, not SIGTERM: children of the test runner inherit its blocked signal mask, so mosquitto would
@@ -239,4 +244,3 @@ public final class TestBroker: Sendable {
         throw StartError(message: "mosquitto did not accept connections on port \(port) within \(timeout)", log: log)
     }
 }
-

@@ -1,11 +1,5 @@
 import Dispatch
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// The mutable state of an `MQTTClient`, always accessed under its `Mutex`.
 struct ClientState {
     typealias ConnectionHandler = @Sendable (MQTTConnectionState) -> Void
@@ -27,16 +21,6 @@ struct ClientState {
     /// Threads blocked in `waitUntilConnected`, woken on connect and on stop.
     var connectionWaiters: [Int: DispatchSemaphore] = [:]
     var nextWaiterID = 0
-    /// The libmosquitto network thread, as last seen by a callback.
-    var networkThread: pthread_t?
-    /// Consecutive connect retries made by the client itself (not by libmosquitto's thread), for the backoff.
-    var connectRetries = 0
-
-    /// Whether the calling thread is libmosquitto's network thread (inside a callback).
-    var isOnNetworkThread: Bool {
-        guard let networkThread else { return false }
-        return pthread_equal(networkThread, pthread_self()) != 0
-    }
 
     /// Whether the broker's last answer was a refusal, which says more than the failures that follow it.
     var isRefused: Bool {

@@ -2,24 +2,23 @@ import CMosquitto
 import Logging
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 extension MQTTClient {
     /// The C callbacks libmosquitto calls; each finds its client through the unretained user data.
     ///
     /// They copy every C buffer into Swift values before doing anything else, and save and restore `errno`, which
-    /// libmosquitto's loop reads after a disconnect callback to decide whether to reconnect.
+    /// libmosquitto reads after some callbacks.
     static var callbacks: MosquittoCallbacks {
         unsafe MosquittoCallbacks(
             connect: { _, userData, reasonCode, flags, _ in
                 unsafe MQTTClient.withOwner(userData) { $0.didConnect(reasonCode: reasonCode, flags: flags) }
             },
             disconnect: { _, userData, returnCode, _ in
-                let systemError = errno
-                unsafe MQTTClient.withOwner(userData) { $0.didDisconnect(returnCode: returnCode, errno: systemError) }
+                unsafe MQTTClient.withOwner(userData) { $0.didDisconnect(returnCode: returnCode) }
             },
             message: { _, userData, message, _ in
                 guard let message = unsafe message?.pointee else { return }
@@ -36,8 +35,8 @@ extension MQTTClient {
 
     /// Runs `body` with the client behind `userData`, holding a strong reference for the call.
     ///
-    /// The pointer is valid: deinit joins the network thread (or, when it runs on that thread, clears the user data
-    /// first), so no callback outlives the client.
+    /// The pointer is valid: deinit waits for the network thread to end (or, when it runs on that thread, clears
+    /// the user data first), so no callback outlives the client.
     fileprivate static func withOwner(_ userData: UnsafeMutableRawPointer?, _ body: (MQTTClient) -> Void) {
         guard let userData = unsafe userData else { return }
         let savedErrno = errno
@@ -53,24 +52,26 @@ extension MQTTClient {
         }
         let (subscriptions, handler) = state.withLock {
             state -> ([(filter: String, qos: MQTTQoS)], ClientState.ConnectionHandler?) in
-            state.networkThread = pthread_self()
             state.lastError = nil
-            state.connectRetries = 0
             guard state.phase == .started else { return ([], nil) }
             return (state.subscriptions, state.setConnection(.connected))
         }
+        network.noteConnected()
         logger.info(
             "MQTT connected",
             metadata: [
                 "mqtt.session_present": "\(flags & 1 != 0)",
                 "mqtt.subscriptions": "\(subscriptions.count)",
-            ])
+            ]
+        )
         for (filter, qos) in subscriptions {
             do throws(MQTTError) {
                 try handle.subscribe(filter, qos: qos)
             } catch {
                 logger.warning(
-                    "MQTT subscribe failed", metadata: ["mqtt.topic_filter": "\(filter)", "mqtt.error": "\(error)"])
+                    "MQTT subscribe failed",
+                    metadata: ["mqtt.topic_filter": "\(filter)", "mqtt.error": "\(error)"]
+                )
             }
         }
         // Last: the handler may drop the final reference to this client.
@@ -79,43 +80,32 @@ extension MQTTClient {
 
     private func didRefuse(_ error: MQTTError) {
         let handler = state.withLock { state -> ClientState.ConnectionHandler? in
-            state.networkThread = pthread_self()
             state.lastError = error
             return state.phase == .started ? state.setConnection(.refused(error)) : nil
         }
         logger.error(
             "MQTT broker refused the connection",
-            metadata: ["mqtt.error": "\(error)", "mqtt.error_code": "\(error.code)"])
+            metadata: ["mqtt.error": "\(error)", "mqtt.error_code": "\(error.code)"]
+        )
         handler?(.refused(error))
     }
 
-    func didDisconnect(returnCode: Int32, errno systemError: Int32) {
+    func didDisconnect(returnCode: Int32) {
         let error = returnCode == 0 ? nil : MQTTError(returnCode: returnCode, operation: "connection")
-        let endsThread = returnCode != 0 && Self.endsNetworkThread(returnCode: returnCode, errno: systemError)
-        let (handler, wasRefused, restartDelay) = state.withLock {
-            state -> (ClientState.ConnectionHandler?, Bool, Duration?) in
-            state.networkThread = pthread_self()
-            guard state.phase == .started else { return (nil, false, nil) }
-            let wasRefused = state.isRefused
-            var handler: ClientState.ConnectionHandler?
-            if !wasRefused {
-                if let error { state.lastError = error }
-                handler = state.setConnection(.disconnected)
-            }
-            guard endsThread else { return (handler, wasRefused, nil) }
-            state.connectRetries += 1
-            return (handler, wasRefused, retryDelay(attempt: state.connectRetries - 1))
+        let (handler, wasRefused) = state.withLock { state -> (ClientState.ConnectionHandler?, Bool) in
+            guard state.phase == .started else { return (nil, false) }
+            // A refusal says more than the disconnect that follows it: keep it as the state.
+            guard !state.isRefused else { return (nil, true) }
+            if let error { state.lastError = error }
+            return (state.setConnection(.disconnected), false)
         }
         if let error, !wasRefused {
             logger.warning(
                 "MQTT connection lost; reconnecting",
-                metadata: ["mqtt.error": "\(error)", "mqtt.error_code": "\(error.code)"])
+                metadata: ["mqtt.error": "\(error)", "mqtt.error_code": "\(error.code)"]
+            )
         } else {
             logger.info("MQTT disconnected", metadata: ["mqtt.error": "\(error.map { "\($0)" } ?? "none")"])
-        }
-        if let restartDelay {
-            logger.warning("MQTT network thread ended; restarting it", metadata: ["mqtt.retry_in": "\(restartDelay)"])
-            scheduleConnectRetry(after: restartDelay)
         }
         handler?(.disconnected)
     }

@@ -1,12 +1,4 @@
-import CMosquitto
-import Dispatch
 import Logging
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 extension MQTTClient {
     /// Starts connecting in the background and returns at once.
@@ -25,7 +17,10 @@ extension MQTTClient {
                 return (false, nil)
             case .stopped:
                 throw MQTTError(
-                    code: .invalidState, message: "start() after stop(); create a new client", operation: "start")
+                    code: .invalidState,
+                    message: "start() after stop(); create a new client",
+                    operation: "start"
+                )
             case .idle:
                 state.phase = .started
                 return (true, state.setConnection(.connecting))
@@ -39,7 +34,8 @@ extension MQTTClient {
                 "mqtt.protocol": "\(configuration.protocolVersion)",
                 "mqtt.tls": "\(configuration.tls != nil)",
                 "mqtt.libmosquitto": "\(MosquittoLibrary.version)",
-            ])
+            ]
+        )
 
         var firstAttemptError: MQTTError?
         do throws(MQTTError) {
@@ -47,15 +43,18 @@ extension MQTTClient {
                 guard isStarted else { return }
                 do throws(MQTTError) {
                     try handle.connectAsync(
-                        host: configuration.host, port: configuration.port,
-                        keepAliveSeconds: configuration.keepAliveSeconds)
+                        host: configuration.host,
+                        port: configuration.port,
+                        keepAliveSeconds: configuration.keepAliveSeconds
+                    )
                 } catch {
-                    // Retried by `retryConnect`; anything else is a caller error.
+                    // The network thread retries these; anything else is a caller error.
                     guard Self.isRetryable(error) else { throw error }
                     firstAttemptError = error
-                    return
                 }
-                try handle.startLoop()
+                try network.start { [weak self] error, retryDelay in
+                    self?.didFailToConnect(error, retryIn: retryDelay)
+                }
             }
         } catch {
             let handler = state.withLock { state -> ClientState.ConnectionHandler? in
@@ -68,127 +67,84 @@ extension MQTTClient {
             throw error
         }
         if let firstAttemptError {
-            let (handler, delay) = state.withLock { state -> (ClientState.ConnectionHandler?, Duration) in
+            let handler = state.withLock { state -> ClientState.ConnectionHandler? in
                 state.lastError = firstAttemptError
-                state.connectRetries = 1
-                return (state.phase == .started ? state.setConnection(.disconnected) : nil, retryDelay(attempt: 0))
+                return state.phase == .started ? state.setConnection(.disconnected) : nil
             }
             logger.warning(
                 "MQTT connect failed; retrying in the background",
-                metadata: ["mqtt.error": "\(firstAttemptError)", "mqtt.error_code": "\(firstAttemptError.code)"])
-            scheduleConnectRetry(after: delay)
+                metadata: [
+                    "mqtt.error": "\(firstAttemptError)", "mqtt.error_code": "\(firstAttemptError.code)",
+                    "mqtt.retry_in": "\(network.delay(beforeAttempt: 0))",
+                ]
+            )
             handler?(.disconnected)
         }
     }
 
     /// Disconnects cleanly and ends the network thread; idempotent, and final: the client cannot start again.
     ///
-    /// Sends DISCONNECT if connected, so the broker discards the last will. Publishes nothing. Messages still
-    /// queued for a connection are dropped. The handlers are released (breaking cycles through them) after the
-    /// connection handler has been told `.disconnected`. Called from a handler, it returns without waiting for the
-    /// network thread, which ends when the handler returns.
+    /// Unsubscribes (with a clean session), handles what the broker sends until it goes quiet (at most a second),
+    /// writes out what is queued (acknowledgements, QoS > 0 publications) followed by DISCONNECT, so the broker
+    /// discards the last will; publishes nothing of its own.
+    /// QoS > 0 publications still waiting for a connection are lost. The handlers are released (breaking cycles
+    /// through them) once the network thread has ended. Called from a handler, it returns at once, drops further
+    /// messages, and the network thread disconnects when the handler returns.
     public func stop() {
-        let outcome = state.withLock { state -> (Bool, Bool, ClientState.ConnectionHandler?)? in
+        let isOnNetworkThread = network.isCurrentThread
+        let outcome = state.withLock { state -> (Bool, [String], ClientState.ConnectionHandler?)? in
             guard state.phase != .stopped else { return nil }
             let wasStarted = state.phase == .started
+            let filters = releasableFilters(state)
             state.phase = .stopped
             let handler = state.setConnection(.disconnected)
-            state.messageHandler = nil
             state.connectionHandler = nil
-            return (wasStarted, state.isOnNetworkThread, handler)
+            if isOnNetworkThread {
+                state.messageHandler = nil
+            }
+            return (wasStarted, filters, handler)
         }
-        guard let (wasStarted, isOnNetworkThread, handler) = outcome else { return }
+        guard let (wasStarted, filters, handler) = outcome else { return }
         if wasStarted {
-            // Disconnect before waiting for the lifecycle lock: a loop restart holding it may be joining a thread
-            // that only ends once it sees the disconnect.
-            handle.disconnect()
+            network.requestStop(unsubscribing: filters)
             if !isOnNetworkThread {
                 lifecycle.withLock { _ in
-                    // Again, in case a restart reconnected in between.
-                    handle.disconnect()
-                    handle.joinLoop()
+                    network.waitUntilFinished()
                 }
-                state.withLock { $0.networkThread = nil }
             }
             logger.info("MQTT stopped")
         }
+        // Messages read while disconnecting still reached the handler; now release it, and any cycle through it.
+        state.withLock { $0.messageHandler = nil }
         handler?(.disconnected)
+    }
+
+    /// The filters to unsubscribe from before disconnecting: all of them, unless the broker keeps the session for
+    /// the next connection, which must then still hold them.
+    func releasableFilters(_ state: borrowing ClientState) -> [String] {
+        configuration.cleanSession ? state.subscriptions.map(\.filter) : []
     }
 
     var isStarted: Bool {
         state.withLock { $0.phase == .started }
     }
 
-    /// Whether libmosquitto's network thread keeps retrying after `error`, rather than the caller having to act.
+    /// Whether a failed first connect is left to the network thread's retries rather than reported to the caller.
     static func isRetryable(_ error: MQTTError) -> Bool {
         switch error.code {
-        case .system, .connectionRefused, .lookup, .timeout, .connectionLost: true
+        case .system, .connectionRefused, .lookup, .timeout, .connectionLost, .tls: true
         default: false
         }
     }
 
-    /// Whether libmosquitto's network thread ends instead of reconnecting after a disconnect with `returnCode`.
-    ///
-    /// Mirrors the "fatal errors" of `mosquitto_loop_forever` in libmosquitto 2.0 (lib/loop.c).
-    static func endsNetworkThread(returnCode: Int32, errno systemError: Int32) -> Bool {
-        if systemError == EPROTO { return true }
-        return switch mosq_err_t(rawValue: returnCode) {
-        case MOSQ_ERR_NOMEM, MOSQ_ERR_PROTOCOL, MOSQ_ERR_INVAL, MOSQ_ERR_NOT_FOUND, MOSQ_ERR_TLS,
-            MOSQ_ERR_PAYLOAD_SIZE, MOSQ_ERR_NOT_SUPPORTED, MOSQ_ERR_AUTH, MOSQ_ERR_ACL_DENIED, MOSQ_ERR_UNKNOWN,
-            MOSQ_ERR_EAI, MOSQ_ERR_PROXY:
-            true
-        default:
-            false
+    /// Records a reconnect that failed before libmosquitto had a socket, which no callback reports.
+    func didFailToConnect(_ error: MQTTError, retryIn delay: Duration) {
+        let handler = state.withLock { state -> ClientState.ConnectionHandler? in
+            guard state.phase == .started, !state.isRefused else { return nil }
+            state.lastError = error
+            return state.setConnection(.disconnected)
         }
-    }
-
-    /// The delay before the `attempt`-th retry (from 0): doubling from the minimum reconnect delay to the maximum.
-    func retryDelay(attempt: Int) -> Duration {
-        var delay = configuration.reconnectDelayMin
-        for _ in 0..<min(attempt, 16) where delay < configuration.reconnectDelayMax {
-            delay *= 2
-        }
-        return min(delay, configuration.reconnectDelayMax)
-    }
-
-    /// Tries to connect again after `delay`, for the cases libmosquitto's network thread does not cover itself.
-    ///
-    /// Those are a first connect that failed at once (libmosquitto 2.0.11's thread then waits forever instead of
-    /// retrying, so no thread is started until a connect is under way) and a thread that libmosquitto ended on a
-    /// "fatal" error (a refusal under MQTT 5, a TLS failure) that a daemon should nevertheless survive.
-    func scheduleConnectRetry(after delay: Duration) {
-        restartQueue.asyncAfter(deadline: .now() + .nanoseconds(delay.clampedNanoseconds)) { [weak self] in
-            self?.retryConnect()
-        }
-    }
-
-    private func retryConnect() {
-        let failure: MQTTError? = lifecycle.withLock { _ in
-            guard isStarted else { return nil }
-            // A thread that ended on a fatal error must be joined before another one starts.
-            handle.joinLoop()
-            state.withLock { $0.networkThread = nil }
-            guard isStarted else { return nil }
-            do throws(MQTTError) {
-                try handle.reconnectAsync()
-                try handle.startLoop()
-                return nil
-            } catch {
-                return error
-            }
-        }
-        guard let failure else { return }
-        let delay = state.withLock { state -> Duration? in
-            guard state.phase == .started else { return nil }
-            if !state.isRefused {
-                state.lastError = failure
-            }
-            state.connectRetries += 1
-            return retryDelay(attempt: state.connectRetries - 1)
-        }
-        guard let delay else { return }
-        logger.debug(
-            "MQTT connect retry failed", metadata: ["mqtt.error": "\(failure)", "mqtt.retry_in": "\(delay)"])
-        scheduleConnectRetry(after: delay)
+        logger.debug("MQTT reconnect failed", metadata: ["mqtt.error": "\(error)", "mqtt.retry_in": "\(delay)"])
+        handler?(.disconnected)
     }
 }

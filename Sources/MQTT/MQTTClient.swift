@@ -4,9 +4,11 @@ import Synchronization
 
 /// An MQTT client over libmosquitto that connects in the background and keeps reconnecting until stopped.
 ///
-/// Create one per broker connection, set the handlers, `subscribe` to what you need and call `start()`. The client
-/// runs libmosquitto's own network thread: inbound messages and connection changes arrive on that thread, in order.
-/// Subscriptions are remembered and renewed on every (re)connect, so a broker restart needs nothing from the caller.
+/// Create one per broker connection, set the handlers, `subscribe` to what you need and call `start()`. Each client
+/// runs one network thread of its own (see `NetworkLoop` for why not libmosquitto's): inbound messages and
+/// connection changes arrive on that thread, in order. Subscriptions are remembered and renewed on every
+/// (re)connect, so a broker restart needs nothing from the caller. Reconnect delays double from
+/// `reconnectDelayMin` to `reconnectDelayMax` and reset once connected.
 ///
 /// Publishing with QoS 1 or 2 while disconnected queues the message in memory inside libmosquitto (unbounded); it
 /// is sent after the next successful connect, as long as the client is not stopped first. QoS 0 while disconnected
@@ -19,11 +21,11 @@ public final class MQTTClient: Sendable {
     public let configuration: MQTTConfiguration
     let logger: Logger
     let handle: MosquittoHandle
+    let network: NetworkLoop
     let state: Mutex<ClientState>
-    /// Serialises the blocking lifecycle calls: connect, network thread start and join. Never taken in a callback.
+    /// Serialises `start()` and `stop()` from outside the network thread, so a stop never misses a thread being
+    /// started. Never taken on the network thread.
     let lifecycle: Mutex<Void>
-    /// Where restarts of a network thread that ended on a fatal error are scheduled.
-    let restartQueue: DispatchQueue
 
     /// Creates a client and applies its configuration to libmosquitto; nothing is sent until `start()`.
     ///
@@ -44,35 +46,30 @@ public final class MQTTClient: Sendable {
         self.configuration = configuration
         self.logger = logger
         self.handle = handle
+        self.network = NetworkLoop(
+            handle: handle,
+            reconnectDelayMin: configuration.reconnectDelayMin,
+            reconnectDelayMax: configuration.reconnectDelayMax
+        )
         self.state = Mutex(ClientState())
         self.lifecycle = Mutex(())
-        self.restartQueue = DispatchQueue(label: "kerbside.mqtt.restart")
-        // Unretained: the client owns the handle, and deinit ends the network thread before the handle goes.
+        // Unretained: deinit waits for the network thread to end, or silences the callbacks when it runs on it.
         unsafe handle.install(Self.callbacks, userData: Unmanaged.passUnretained(self).toOpaque())
     }
 
     deinit {
-        let (wasStarted, isOnNetworkThread) = state.withLock { state in
-            let wasStarted = state.phase == .started
-            state.phase = .stopped
-            return (wasStarted, state.isOnNetworkThread)
+        let (wasStarted, filters) = state.withLock { state in
+            defer { state.phase = .stopped }
+            return (state.phase == .started, releasableFilters(state))
         }
-        logger.debug(
-            "MQTT client released", metadata: ["mqtt.on_network_thread": "\(isOnNetworkThread)"])
-        if isOnNetworkThread {
-            // The last reference went inside a callback: libmosquitto still runs on this thread after we return, so
-            // silence later callbacks, let the thread end, and join and destroy the handle from elsewhere.
+        guard wasStarted else { return }
+        network.requestStop(unsubscribing: filters)
+        if network.isCurrentThread {
+            // Released inside a callback: the thread disconnects once the callback returns, but must not reach
+            // this client any more. It keeps its own reference to the handle.
             unsafe handle.setUserData(nil)
-            handle.disconnect()
-            let handle = self.handle
-            DispatchQueue.global().async {
-                handle.joinLoop()
-            }
         } else {
-            if wasStarted {
-                handle.disconnect()
-            }
-            handle.joinLoop()
+            network.waitUntilFinished()
         }
     }
 
@@ -88,7 +85,7 @@ public final class MQTTClient: Sendable {
 
     /// Sets the handler for every inbound message.
     ///
-    /// The handler runs on libmosquitto's network thread, one message at a time and in arrival order; while it runs,
+    /// The handler runs on the client's network thread, one message at a time and in arrival order; while it runs,
     /// no other message is read, so a slow handler pushes back on the broker through TCP. Set it before `start()`,
     /// or retained messages delivered on subscribe may arrive with no handler and be dropped.
     ///
@@ -99,7 +96,7 @@ public final class MQTTClient: Sendable {
 
     /// Sets the handler told about every change of `connectionState`.
     ///
-    /// Called on libmosquitto's network thread for connects, refusals and losses, and on the caller's thread for
+    /// Called on the client's network thread for connects, refusals and losses, and on the caller's thread for
     /// the changes `start()` and `stop()` make themselves.
     ///
     /// - Parameter handler: Called with each new state.

@@ -23,9 +23,9 @@ public struct MQTTConfiguration: Sendable, Equatable {
     public var tls: MQTTTLSConfiguration?
     /// The last will the broker publishes if this client vanishes without a clean disconnect.
     public var will: MQTTWill?
-    /// The first delay before reconnecting after a loss; whole seconds, at least one.
+    /// The delay before the first reconnect after a loss or refusal; at least 10 ms.
     public var reconnectDelayMin: Duration
-    /// The ceiling of the exponentially growing reconnect delay; whole seconds.
+    /// The ceiling of the reconnect delay, which doubles after every failed attempt.
     public var reconnectDelayMax: Duration
 
     /// Creates a configuration.
@@ -85,24 +85,12 @@ public struct MQTTConfiguration: Sendable, Equatable {
         }
         if clientID.isEmpty && !cleanSession { throw invalid("an empty clientID needs cleanSession") }
         if password != nil && username == nil { throw invalid("password is set without username") }
-        if reconnectDelayMin < .seconds(1) { throw invalid("reconnectDelayMin must be at least 1 s") }
+        if reconnectDelayMin < .milliseconds(10) { throw invalid("reconnectDelayMin must be at least 10 ms") }
         if reconnectDelayMax < reconnectDelayMin {
             throw invalid("reconnectDelayMax must not be below reconnectDelayMin")
         }
         if let tls, (tls.certificateFile == nil) != (tls.keyFile == nil) {
             throw invalid("tls.certificateFile and tls.keyFile must be given together")
         }
-    }
-
-    /// `reconnectDelayMin` in whole seconds, as libmosquitto takes it.
-    var reconnectDelayMinSeconds: UInt32 { Self.wholeSeconds(reconnectDelayMin) }
-
-    /// `reconnectDelayMax` in whole seconds, as libmosquitto takes it.
-    var reconnectDelayMaxSeconds: UInt32 { Self.wholeSeconds(reconnectDelayMax) }
-
-    private static func wholeSeconds(_ duration: Duration) -> UInt32 {
-        let (seconds, attoseconds) = duration.components
-        let rounded = seconds + (attoseconds > 0 ? 1 : 0)
-        return UInt32(clamping: max(1, rounded))
     }
 }

@@ -1,9 +1,9 @@
 import CMosquitto
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The libmosquitto callbacks a handle forwards to its owner, as C function pointers.
@@ -13,9 +13,10 @@ import Darwin
 struct MosquittoCallbacks {
     typealias Connect = @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?, Int32, Int32, OpaquePointer?) -> Void
     typealias Disconnect = @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?, Int32, OpaquePointer?) -> Void
-    typealias Message = @convention(c) (
-        OpaquePointer?, UnsafeMutableRawPointer?, UnsafePointer<mosquitto_message>?, OpaquePointer?
-    ) -> Void
+    typealias Message =
+        @convention(c) (
+            OpaquePointer?, UnsafeMutableRawPointer?, UnsafePointer<mosquitto_message>?, OpaquePointer?
+        ) -> Void
     typealias Log = @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?, Int32, UnsafePointer<CChar>?) -> Void
 
     var connect: Connect
@@ -30,9 +31,9 @@ struct MosquittoCallbacks {
 ///
 /// `@unchecked Sendable` is sound because the only stored property is an immutable pointer, and libmosquitto guards
 /// each client with its own mutexes, documenting its calls as thread safe (mosquitto.h, "Threads") once
-/// `mosquitto_loop_start` has put it in threaded mode. The calls that are not made for concurrency
-/// (`configure`, `install`, `setUserData` from a foreign thread, `mosquitto_destroy`) are only made by
-/// `MQTTClient` before the network thread starts, on the network thread itself, or after it was joined.
+/// `mosquitto_threaded_set` is on (done in `configure`). The calls that are not made for concurrency
+/// (`configure`, `install`, `setUserData`, the `run`/`read`/`write` loop calls, `mosquitto_destroy`) are only made
+/// before the network thread starts, on the network thread itself, or after it has ended.
 /// `@safe`: the pointer is private and only ever passed to libmosquitto.
 @safe
 final class MosquittoHandle: @unchecked Sendable {
@@ -46,7 +47,8 @@ final class MosquittoHandle: @unchecked Sendable {
     /// - Throws: `MQTTError` if libmosquitto cannot be initialised or rejects the identifier.
     init(clientID: String, cleanSession: Bool) throws(MQTTError) {
         try MosquittoLibrary.initialize()
-        let created = unsafe clientID.isEmpty
+        let created =
+            unsafe clientID.isEmpty
             ? mosquitto_new(nil, cleanSession, nil)
             : mosquitto_new(clientID, cleanSession, nil)
         guard let created = unsafe created else {
@@ -81,9 +83,8 @@ final class MosquittoHandle: @unchecked Sendable {
         if let tls = configuration.tls {
             try setTLS(tls)
         }
-        let rc = unsafe mosquitto_reconnect_delay_set(
-            raw, configuration.reconnectDelayMinSeconds, configuration.reconnectDelayMaxSeconds, true)
-        try check(rc, "mosquitto_reconnect_delay_set")
+        // Our own network thread drives the client while other threads publish.
+        try check(unsafe mosquitto_threaded_set(raw, true), "mosquitto_threaded_set")
     }
 
     private func setWill(_ will: MQTTWill) throws(MQTTError) {
@@ -138,19 +139,37 @@ final class MosquittoHandle: @unchecked Sendable {
         try check(unsafe mosquitto_reconnect_async(raw), "mosquitto_reconnect_async")
     }
 
-    /// Starts libmosquitto's network thread, which runs callbacks and reconnects with backoff.
-    func startLoop() throws(MQTTError) {
-        try check(unsafe mosquitto_loop_start(raw), "mosquitto_loop_start")
-    }
-
-    /// Joins the network thread once it has ended; without a prior `disconnect()` it only ends after a fatal error.
+    /// Runs one round of libmosquitto's network loop: waits up to `timeoutMilliseconds` for the socket (or a
+    /// wake-up from another thread's publish), then reads, writes and handles keepalive; callbacks run in here.
     ///
-    /// Never call it on the network thread. Harmless when no thread runs.
-    func joinLoop() {
-        _ = unsafe mosquitto_loop_stop(raw, false)
+    /// - Throws: `MQTTError` when the connection broke (libmosquitto has closed the socket and called the
+    ///   disconnect callback) or there is no connection.
+    func runLoop(timeoutMilliseconds: Int32) throws(MQTTError) {
+        try check(unsafe mosquitto_loop(raw, timeoutMilliseconds, 1), "mosquitto_loop")
     }
 
-    /// Sends DISCONNECT if connected and tells the network thread to end instead of reconnecting.
+    /// Reads and handles inbound packets without writing; callbacks run in here.
+    func readPending() throws(MQTTError) {
+        try check(unsafe mosquitto_loop_read(raw, 1), "mosquitto_loop_read")
+    }
+
+    /// Writes queued packets without reading anything.
+    func writePending() throws(MQTTError) {
+        try check(unsafe mosquitto_loop_write(raw, 1), "mosquitto_loop_write")
+    }
+
+    /// The connected (or connecting) socket, or `nil` when there is none.
+    var socketDescriptor: Int32? {
+        let descriptor = unsafe mosquitto_socket(raw)
+        return descriptor >= 0 ? descriptor : nil
+    }
+
+    /// Whether packets are queued for the socket.
+    var wantsWrite: Bool {
+        unsafe mosquitto_want_write(raw)
+    }
+
+    /// Queues DISCONNECT if connected; `writePending()` sends it.
     func disconnect() {
         _ = unsafe mosquitto_disconnect(raw)
     }

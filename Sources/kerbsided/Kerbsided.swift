@@ -9,7 +9,7 @@ import Prometheus
 import ServiceLifecycle
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 @main

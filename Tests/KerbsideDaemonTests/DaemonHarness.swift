@@ -32,7 +32,9 @@ final class DaemonHarness: Sendable {
     private let group: ServiceGroup
 
     init(inventory: Inventory = Fixtures.smallCity(), ingest: IngestPolicy = IngestPolicy()) async throws {
-        broker = try TestBroker()
+        // Mosquitto's stock queue (1000 messages per client) drops bursts a busy test machine cannot drain at once;
+        // a deployment sizes it the same way (see systemd/mosquitto-kerbside.conf).
+        broker = try TestBroker(configuration: ["max_queued_messages 100000"])
         var logger = Logger(label: "e2e")
         logger.logLevel = .warning
         let configuration = DaemonConfiguration(

@@ -5,7 +5,7 @@ import MQTT
 import Testing
 
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// `kerbsided` as an operator runs it: the built executable, a configuration file, signals.
@@ -83,7 +83,11 @@ struct DaemonProcessTests {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent("kerbside.yaml")
-        try demoConfiguration(brokerPort: broker.port, httpPort: httpPort).write(to: file, atomically: true, encoding: .utf8)
+        try demoConfiguration(brokerPort: broker.port, httpPort: httpPort).write(
+            to: file,
+            atomically: true,
+            encoding: .utf8
+        )
 
         let watcher = try MQTTClient(
             configuration: MQTTConfiguration(host: broker.host, port: broker.port, clientID: "watcher-\(UUID())"),

@@ -12,7 +12,10 @@ struct RateLimitedLogTests {
         var log = RateLimitedLog(linesPerInterval: 2, interval: 60)
         let first = (0..<5).map { log.decide(.malformedJSON, at: start.addingTimeInterval(Double($0))) }
         #expect(first == [.log(suppressedBefore: 0), .log(suppressedBefore: 0), .suppress, .suppress, .suppress])
-        #expect(log.decide(.schema, at: start.addingTimeInterval(5)) == .log(suppressedBefore: 0), "reasons count apart")
+        #expect(
+            log.decide(.schema, at: start.addingTimeInterval(5)) == .log(suppressedBefore: 0),
+            "reasons count apart"
+        )
         #expect(log.decide(.malformedJSON, at: start.addingTimeInterval(61)) == .log(suppressedBefore: 3))
     }
 }

@@ -11,20 +11,31 @@ struct MQTTAuthenticationTests {
         let broker = try TestBroker(passwords: Self.passwords)
         let client = try RecordingClient(
             MQTTTestSupport.configuration(
-                broker, protocolVersion: protocolVersion, username: "kerbside", password: "correct horse"))
+                broker,
+                protocolVersion: protocolVersion,
+                username: "kerbside",
+                password: "correct horse"
+            )
+        )
         #expect(await client.waitUntilConnected())
     }
 
     @Test(
         "a wrong password is refused as not authorized, again on every retry",
-        arguments: [MQTTProtocolVersion.v311, .v5])
+        arguments: [MQTTProtocolVersion.v311, .v5]
+    )
     func wrongPassword(protocolVersion: MQTTProtocolVersion) async throws {
         let broker = try TestBroker(passwords: Self.passwords)
         let (logger, store) = CapturingLogHandler.makeLogger()
         let client = try RecordingClient(
             MQTTTestSupport.configuration(
-                broker, protocolVersion: protocolVersion, username: "kerbside", password: "wrong"),
-            logger: logger)
+                broker,
+                protocolVersion: protocolVersion,
+                username: "kerbside",
+                password: "wrong"
+            ),
+            logger: logger
+        )
         #expect(await client.states.wait { $0.contains { if case .refused = $0 { true } else { false } } })
         guard case .refused(let error) = client.client.connectionState else {
             Issue.record("expected a refusal, got \(client.client.connectionState)")

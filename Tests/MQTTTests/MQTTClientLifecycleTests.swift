@@ -16,11 +16,18 @@ struct MQTTClientLifecycleTests {
             MQTTConfiguration(host: "localhost", clientID: "a", keepAliveSeconds: 3),
             MQTTConfiguration(host: "localhost", clientID: "a", password: "secret"),
             MQTTConfiguration(host: "localhost", clientID: "", cleanSession: false),
-            MQTTConfiguration(host: "localhost", clientID: "a", reconnectDelayMin: .milliseconds(10)),
+            MQTTConfiguration(host: "localhost", clientID: "a", reconnectDelayMin: .milliseconds(1)),
             MQTTConfiguration(
-                host: "localhost", clientID: "a", reconnectDelayMin: .seconds(5), reconnectDelayMax: .seconds(1)),
+                host: "localhost",
+                clientID: "a",
+                reconnectDelayMin: .seconds(5),
+                reconnectDelayMax: .seconds(1)
+            ),
             MQTTConfiguration(
-                host: "localhost", clientID: "a", tls: MQTTTLSConfiguration(caFile: "/x", certificateFile: "/y")),
+                host: "localhost",
+                clientID: "a",
+                tls: MQTTTLSConfiguration(caFile: "/x", certificateFile: "/y")
+            ),
         ]
         for configuration in cases {
             let error = #expect(throws: MQTTError.self) {
@@ -33,7 +40,10 @@ struct MQTTClientLifecycleTests {
     @Test("unreadable TLS files are reported at init")
     func missingTLSFile() {
         let configuration = MQTTConfiguration(
-            host: "localhost", clientID: "a", tls: MQTTTLSConfiguration(caFile: "/nonexistent/ca.pem"))
+            host: "localhost",
+            clientID: "a",
+            tls: MQTTTLSConfiguration(caFile: "/nonexistent/ca.pem")
+        )
         let error = #expect(throws: MQTTError.self) {
             _ = try MQTTClient(configuration: configuration, logger: MQTTTestSupport.quietLogger)
         }
@@ -44,7 +54,9 @@ struct MQTTClientLifecycleTests {
     @Test("calls before start and after stop fail with stable codes")
     func callsOutsideTheConnection() throws {
         let client = try MQTTClient(
-            configuration: MQTTConfiguration(host: "127.0.0.1", clientID: "idle"), logger: MQTTTestSupport.quietLogger)
+            configuration: MQTTConfiguration(host: "127.0.0.1", clientID: "idle"),
+            logger: MQTTTestSupport.quietLogger
+        )
         #expect(client.connectionState == .disconnected)
         let noConnection = #expect(throws: MQTTError.self) {
             try client.publish(topic: "a/b", payload: [1], qos: .atMostOnce, retain: false)
@@ -76,7 +88,8 @@ struct MQTTClientLifecycleTests {
         let closed = try ClosedPort()
         let client = try MQTTClient(
             configuration: MQTTConfiguration(host: "127.0.0.1", port: closed.port, clientID: "waiting"),
-            logger: MQTTTestSupport.quietLogger)
+            logger: MQTTTestSupport.quietLogger
+        )
         try client.start()
         try client.start()
         let outcome = Recorder<MQTTError.Code>()
@@ -99,7 +112,8 @@ struct MQTTClientLifecycleTests {
         let broker = try TestBroker()
         var client: MQTTClient? = try MQTTClient(
             configuration: MQTTTestSupport.configuration(broker, clientID: "released"),
-            logger: MQTTTestSupport.quietLogger)
+            logger: MQTTTestSupport.quietLogger
+        )
         try client?.start()
         try #require(await MQTTTestSupport.poll { client?.connectionState == .connected })
         weak let weakClient = client
@@ -116,7 +130,8 @@ struct MQTTClientLifecycleTests {
         let testDroppedItsReference = DispatchSemaphore(value: 0)
         var client: MQTTClient? = try MQTTClient(
             configuration: MQTTTestSupport.configuration(broker, clientID: "released-inside"),
-            logger: MQTTTestSupport.quietLogger)
+            logger: MQTTTestSupport.quietLogger
+        )
         client?.setMessageHandler { _ in
             _ = testDroppedItsReference.wait(timeout: .now() + .seconds(20))
             // Now the network thread's own reference is the last one: deinit runs on that thread.
@@ -131,6 +146,7 @@ struct MQTTClientLifecycleTests {
         client = nil
         testDroppedItsReference.signal()
         #expect(await MQTTTestSupport.poll { weakClient == nil })
-        #expect(await MQTTTestSupport.poll { broker.log.contains("Client released-inside disconnected.") })
+        let disconnected = await MQTTTestSupport.poll { broker.log.contains("Client released-inside disconnected.") }
+        #expect(disconnected, "\(broker.log)")
     }
 }

@@ -7,14 +7,17 @@ import Testing
 struct MQTTRoundTripTests {
     @Test(
         "publish and subscribe deliver in order",
-        arguments: [MQTTProtocolVersion.v311, .v5], [MQTTQoS.atMostOnce, .atLeastOnce]
+        arguments: [MQTTProtocolVersion.v311, .v5],
+        [MQTTQoS.atMostOnce, .atLeastOnce]
     )
     func roundTrip(protocolVersion: MQTTProtocolVersion, qos: MQTTQoS) async throws {
         let broker = try TestBroker()
         let topic = MQTTTestSupport.uniqueTopic("round-trip")
         let subscriber = try RecordingClient(
             MQTTTestSupport.configuration(broker, protocolVersion: protocolVersion),
-            subscribing: ["\(topic)/#"], qos: qos)
+            subscribing: ["\(topic)/#"],
+            qos: qos
+        )
         let publisher = try RecordingClient(MQTTTestSupport.configuration(broker, protocolVersion: protocolVersion))
         try #require(await subscriber.waitUntilConnected())
         try #require(await publisher.waitUntilConnected())
@@ -51,7 +54,8 @@ struct MQTTRoundTripTests {
 
     @Test(
         "a retained message reaches a later subscriber, flagged as retained",
-        arguments: [MQTTProtocolVersion.v311, .v5])
+        arguments: [MQTTProtocolVersion.v311, .v5]
+    )
     func retainedMessage(protocolVersion: MQTTProtocolVersion) async throws {
         let broker = try TestBroker()
         let topic = MQTTTestSupport.uniqueTopic("retained") + "/status"
@@ -63,7 +67,9 @@ struct MQTTRoundTripTests {
         #expect(await publisher.waitForMessage(topic: topic, payload: "online")?.retain == true)
 
         let later = try RecordingClient(
-            MQTTTestSupport.configuration(broker, protocolVersion: protocolVersion), subscribing: [topic])
+            MQTTTestSupport.configuration(broker, protocolVersion: protocolVersion),
+            subscribing: [topic]
+        )
         let message = try #require(await later.waitForMessage(topic: topic, payload: "online"))
         #expect(message.retain)
         #expect(message.qos == .atLeastOnce)
@@ -74,7 +80,9 @@ struct MQTTRoundTripTests {
         let broker = try TestBroker()
         let (logger, store) = CapturingLogHandler.makeLogger()
         let client = try MQTTClient(
-            configuration: MQTTTestSupport.configuration(broker, clientID: "logged-client"), logger: logger)
+            configuration: MQTTTestSupport.configuration(broker, clientID: "logged-client"),
+            logger: logger
+        )
         try client.start()
         try client.waitUntilConnected(timeout: .seconds(10))
         #expect(client.connectionState == .connected)

@@ -59,8 +59,13 @@ final class RecordingClient: Sendable {
     let states = Recorder<MQTTConnectionState>()
 
     /// Creates the client, subscribes to `filters` (renewed on every connect) and starts it.
-    init(_ configuration: MQTTConfiguration, subscribing filters: [String] = [], qos: MQTTQoS = .atLeastOnce,
-         logger: Logger = MQTTTestSupport.quietLogger, start: Bool = true) throws {
+    init(
+        _ configuration: MQTTConfiguration,
+        subscribing filters: [String] = [],
+        qos: MQTTQoS = .atLeastOnce,
+        logger: Logger = MQTTTestSupport.quietLogger,
+        start: Bool = true
+    ) throws {
         client = try MQTTClient(configuration: configuration, logger: logger)
         let messages = messages
         let states = states

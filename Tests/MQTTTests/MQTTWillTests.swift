@@ -26,6 +26,55 @@ struct MQTTWillTests {
         #expect(!observer.messages.all.contains { $0.payload == Array("offline".utf8) })
     }
 
+    @Test("a clean stop under a stream of inbound QoS 1 messages does not publish the will either")
+    func cleanStopUnderTraffic() async throws {
+        let broker = try TestBroker()
+        let prefix = MQTTTestSupport.uniqueTopic("will-traffic")
+        let observer = try RecordingClient(MQTTTestSupport.configuration(broker), subscribing: ["\(prefix)/status/#"])
+        try #require(await observer.waitUntilConnected())
+        try #require(try await observer.waitUntilSubscribed(probing: "\(prefix)/status/probe"))
+
+        // Several clients, each stopped while the broker is still sending it messages: libmosquitto's own
+        // disconnect drops the connection without DISCONNECT in this situation.
+        var clients: [RecordingClient] = []
+        for index in 0..<4 {
+            let will = MQTTWill(
+                topic: "\(prefix)/status/\(index)",
+                payload: Array("offline".utf8),
+                qos: .atLeastOnce,
+                retain: false
+            )
+            let client = try RecordingClient(
+                MQTTTestSupport.configuration(broker, will: will),
+                subscribing: ["\(prefix)/stream"]
+            )
+            try #require(await client.waitUntilConnected())
+            try #require(try await client.waitUntilSubscribed(probing: "\(prefix)/stream"))
+            clients.append(client)
+        }
+        for index in 0..<400 {
+            try observer.client.publish(
+                topic: "\(prefix)/stream",
+                payload: Array("\(index)".utf8),
+                qos: .atLeastOnce,
+                retain: false
+            )
+        }
+        for client in clients {
+            #expect(await client.messages.wait { $0.count > 20 })
+            client.client.stop()
+        }
+
+        try observer.client.publish(
+            topic: "\(prefix)/status/sentinel",
+            payload: Array("sentinel".utf8),
+            qos: .atLeastOnce,
+            retain: false
+        )
+        #expect(await observer.waitForMessage(topic: "\(prefix)/status/sentinel", payload: "sentinel") != nil)
+        #expect(!observer.messages.all.contains { $0.payload == Array("offline".utf8) })
+    }
+
     @Test("the broker publishes the will when the client goes silent past its keepalive")
     func keepaliveTimeoutPublishesWill() async throws {
         let broker = try TestBroker()
@@ -42,7 +91,8 @@ struct MQTTWillTests {
         let frozen = Recorder<Bool>()
         let client = try MQTTClient(
             configuration: MQTTTestSupport.configuration(broker, keepAliveSeconds: 5, will: will),
-            logger: MQTTTestSupport.quietLogger)
+            logger: MQTTTestSupport.quietLogger
+        )
         client.setMessageHandler { message in
             guard message.topic == "\(prefix)/freeze" else { return }
             frozen.append(true)
