@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
         .systemLibrary(
@@ -51,6 +52,14 @@ let package = Package(
             swiftSettings: strictWarnings
         ),
         .target(
+            name: "KerbsideStore",
+            dependencies: [
+                "KerbsideCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strictWarnings
+        ),
+        .target(
             name: "KerbsideHTTP",
             dependencies: [
                 "KerbsideCore",
@@ -66,6 +75,7 @@ let package = Package(
                 "KerbsideConfiguration",
                 "KerbsideCore",
                 "KerbsideHTTP",
+                "KerbsideStore",
                 "MQTT",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -112,6 +122,10 @@ let package = Package(
         .testTarget(
             name: "KerbsideConfigurationTests",
             dependencies: ["KerbsideConfiguration", "KerbsideTesting"]
+        ),
+        .testTarget(
+            name: "KerbsideStoreTests",
+            dependencies: ["KerbsideStore", "KerbsideTesting"]
         ),
         .testTarget(
             name: "MQTTTests",

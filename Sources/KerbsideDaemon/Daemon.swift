@@ -4,6 +4,7 @@ import Hummingbird
 import KerbsideConfiguration
 import KerbsideCore
 import KerbsideHTTP
+import KerbsideStore
 import Logging
 import MQTT
 import ServiceLifecycle
@@ -17,6 +18,7 @@ public final class Daemon: Sendable {
     let store: SnapshotStore
     let aggregation: AggregationLoop
     let broker: BrokerConnection
+    let rollupWriter: RollupWriter
     private let http: any Service
     private let boundHTTPPort = LockedValue<Int?>(nil)
     private let clock: @Sendable () -> Date
@@ -47,6 +49,12 @@ public final class Daemon: Sendable {
             startedAt: startedAt
         )
         pipeline = IngestPipeline(state: state, router: router, clock: clock, metrics: metrics, logger: logger)
+        let rollupWriter = RollupWriter(
+            database: try KerbsideDatabase(path: configuration.storagePath),
+            metrics: metrics,
+            logger: logger
+        )
+        self.rollupWriter = rollupWriter
         store = SnapshotStore(initial: .empty(at: startedAt))
         let broker = try BrokerConnection(
             configuration: configuration.broker.mqttConfiguration,
@@ -61,6 +69,7 @@ public final class Daemon: Sendable {
             store: store,
             clock: clock,
             publishSign: { broker.publishSign($0, payload: $1) },
+            handOffRollups: { rollupWriter.enqueue($0) },
             metrics: metrics,
             logger: logger
         )
@@ -78,6 +87,8 @@ public final class Daemon: Sendable {
             pipeline: pipeline,
             store: store,
             broker: broker,
+            rollupWriter: rollupWriter,
+            timeZone: configuration.site.timeZone,
             clock: clock,
             renderMetrics: metricsExposition
         )
@@ -101,7 +112,7 @@ public final class Daemon: Sendable {
     }
 
     /// The services in start order; a `ServiceGroup` stops them in reverse, so the broker says `offline` last.
-    public var services: [any Service] { [broker, aggregation, http] }
+    public var services: [any Service] { [broker, rollupWriter, aggregation, http] }
 
     /// The port the HTTP API listens on, once it does (the configuration may ask for port 0).
     public var httpPort: Int? { boundHTTPPort.value }
@@ -118,6 +129,8 @@ struct DaemonStateProvider: LiveStateProviding {
     let pipeline: IngestPipeline
     let store: SnapshotStore
     let broker: BrokerConnection
+    let rollupWriter: RollupWriter
+    let timeZone: TimeZone
     let clock: @Sendable () -> Date
     let renderMetrics: @Sendable () -> String
 
@@ -125,6 +138,27 @@ struct DaemonStateProvider: LiveStateProviding {
     func bayDetail(id: String) -> BayDetail? { pipeline.bayDetail(id: id, now: clock()) }
     func lightDetail(id: String) -> LightDetail? { pipeline.lightDetail(id: id, now: clock()) }
     func rejectLog() -> RejectLog { pipeline.currentRejectLog() }
-    func readiness() -> Readiness { Readiness(brokerConnected: broker.isConnected, storeOpen: true) }
+    func readiness() -> Readiness {
+        Readiness(brokerConnected: broker.isConnected, storeOpen: rollupWriter.lastError == nil)
+    }
+
+    func zoneHistory(zone: String, from: Date, to: Date, step: RollupStep) throws -> [ZoneRollup]? {
+        let snapshot = store.current.snapshot
+        guard snapshot.zones.contains(where: { $0.id == zone }) else { return nil }
+        // Whole buckets only: a `from` inside a bucket reaches back to its start.
+        let from = step.buckets(from: from, to: to, timeZone: timeZone).first?.start ?? from
+        var byStart: [Date: ZoneRollup] = [:]
+        // Newest source wins: stored rows, then rows still waiting for the disk, then the open minute.
+        for rollup in try rollupWriter.database.minuteRollups(zone: zone, from: from, to: to) {
+            byStart[rollup.start] = rollup
+        }
+        for rollup in rollupWriter.pendingRollups(zone: zone) where rollup.start >= from && rollup.start < to {
+            byStart[rollup.start] = rollup
+        }
+        for rollup in snapshot.openRollups where rollup.zone == zone && rollup.start < to && rollup.duration > 0 {
+            byStart[rollup.start] = rollup
+        }
+        return step.group(Array(byStart.values), from: from, to: to, timeZone: timeZone)
+    }
     func metricsExposition() -> String { renderMetrics() }
 }

@@ -11,6 +11,9 @@ struct DaemonMetrics: Sendable {
     let aggregationDuration: Timer
     let signPublishes: Counter
     let brokerConnected: Gauge
+    let rollupsWritten: Counter
+    let rollupWriteFailures: Counter
+    let rollupsPending: Gauge
 
     init(factory: any MetricsFactory) {
         messagesIn = Counter(label: "kerbside_mqtt_messages_total", factory: factory)
@@ -31,5 +34,8 @@ struct DaemonMetrics: Sendable {
         aggregationDuration = Timer(label: "kerbside_aggregation_tick_seconds", factory: factory)
         signPublishes = Counter(label: "kerbside_sign_publishes_total", factory: factory)
         brokerConnected = Gauge(label: "kerbside_broker_connected", factory: factory)
+        rollupsWritten = Counter(label: "kerbside_rollups_written_total", factory: factory)
+        rollupWriteFailures = Counter(label: "kerbside_rollup_write_failures_total", factory: factory)
+        rollupsPending = Gauge(label: "kerbside_rollups_pending", factory: factory)
     }
 }

@@ -56,6 +56,14 @@ public enum KerbsideRouter {
             }
             return try JSONResponse.make(ZoneModel(snapshot.zones[index], bays: snapshot.baysOfZone[index]))
         }
+        router.get("/api/v1/parking/zones/:id/history") { request, context in
+            try context.require(.viewer)
+            let id = try context.parameters.require("id")
+            let query = try HistoryQuery(request.uri.queryParameters, now: provider.currentSnapshot().snapshot.takenAt)
+            guard let rollups = try provider.zoneHistory(zone: id, from: query.from, to: query.to, step: query.step)
+            else { throw APIError.notFound("parking zone", id: id) }
+            return try JSONResponse.make(rollups.map(ZoneHistoryModel.init))
+        }
         router.get("/api/v1/parking/bays/:id") { _, context in
             try context.require(.viewer)
             let id = try context.parameters.require("id")

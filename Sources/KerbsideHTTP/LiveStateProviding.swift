@@ -35,4 +35,7 @@ public protocol LiveStateProviding: Sendable {
     func readiness() -> Readiness
     /// The Prometheus exposition of every metric.
     func metricsExposition() -> String
+    /// A zone's history over `from..<to` in buckets of `step`, the still-open minute included; `nil` for an unknown
+    /// zone.
+    func zoneHistory(zone: String, from: Date, to: Date, step: RollupStep) throws -> [ZoneRollup]?
 }

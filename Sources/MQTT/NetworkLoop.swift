@@ -136,9 +136,13 @@ final class NetworkLoop: Sendable {
             do throws(MQTTError) {
                 try handle.runLoop(timeoutMilliseconds: Self.roundMilliseconds)
             } catch {
-                // libmosquitto closed the socket and told the disconnect callback; if it did not (a select()
-                // failure), pause so that a persistent error cannot spin.
-                if handle.socketDescriptor != nil && waitForStop(reconnectDelayMin) {
+                if handle.socketDescriptor == nil {
+                    // libmosquitto closed the socket. A failure before CONNACK (a TLS handshake refused, say) reaches
+                    // no callback, so report it here; after one, this only restates what the callback said.
+                    let attempt = control.withLock { $0.failedAttempts }
+                    onConnectFailure(error, delay(beforeAttempt: attempt))
+                } else if waitForStop(reconnectDelayMin) {
+                    // A select() failure left the socket open: pause so that a persistent error cannot spin.
                     break
                 }
             }

@@ -33,7 +33,8 @@ struct DemoConfigurationTests {
     func resolvesAndOverrides() throws {
         let configuration = try ConfigurationLoader.load(path: Self.demoFile)
         let directory = URL(fileURLWithPath: Self.demoFile).deletingLastPathComponent().path
-        #expect(configuration.storagePath == directory + "/kerbside-demo.sqlite")
+        let expected = URL(fileURLWithPath: directory + "/../../.demo/kerbside-demo.sqlite").standardizedFileURL.path
+        #expect(URL(fileURLWithPath: configuration.storagePath).standardizedFileURL.path == expected)
         let gare = try #require(configuration.inventory.zones.first { $0.id == "gare" })
         #expect(gare.health.offlineAfter == 2 * 3600)
         #expect(gare.health.suspectAfter == 72 * 3600)

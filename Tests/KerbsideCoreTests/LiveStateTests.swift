@@ -148,6 +148,27 @@ struct LiveStateTests {
         #expect(offline.offline == 1)
     }
 
+    @Test func transitionsFeedTimeWeightedMinuteRollups() throws {
+        var state = makeState()
+        // start is a UTC minute boundary. c1 is occupied from 0 s, c2 free from 0 s, c3 arrives at 45 s.
+        park(&state, "s-c1", #"{"occupied":true}"#, at: 0)
+        park(&state, "s-c2", #"{"occupied":false}"#, at: 0)
+        park(&state, "s-c3", #"{"occupied":false}"#, at: 0)
+        park(&state, "s-c3", #"{"occupied":true}"#, at: 45)
+        let snapshot = state.tick(now: at(61))
+        let centre = try #require(snapshot.closedRollups.first { $0.zone == "centre" })
+        #expect(centre.start == start)
+        #expect(centre.occupiedBaySeconds == 60 + 15)
+        #expect(centre.knownBaySeconds == 180)
+        #expect(centre.unknownBaySeconds == 60, "c4 never reported")
+        #expect((centre.arrivals, centre.departures, centre.occupiedMax) == (1, 0, 2))
+        #expect(centre.freeMin == 0, "before the first readings no bay was known free")
+        #expect(snapshot.closedRollups.count == 2, "one closed minute per zone")
+        let open = try #require(snapshot.openRollups.first { $0.zone == "centre" })
+        #expect(open.duration == 1)
+        #expect(state.tick(now: at(62)).closedRollups.isEmpty, "each closed bucket is handed out once")
+    }
+
     @Test func energyWithoutAMeterIsEstimatedFromPower() {
         #expect(LightState.energyDrawn(from: (start, nil, 60), to: (at(1800), nil, 30)) == 30)
         #expect(LightState.energyDrawn(from: (start, 10, 60), to: (at(1800), 12, 30)) == 2)

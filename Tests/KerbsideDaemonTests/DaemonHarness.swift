@@ -53,7 +53,8 @@ final class DaemonHarness: Sendable {
             topicPrefix: "kerbside",
             instance: "e2e",
             http: HTTPSettings(host: "127.0.0.1", port: 0),
-            storagePath: "/dev/null",
+            storagePath: FileManager.default.temporaryDirectory
+                .appendingPathComponent("kerbside-e2e-\(UUID().uuidString).sqlite").path,
             ingest: ingest,
             aggregationInterval: 3600,
             logLevel: "warning",
@@ -134,6 +135,12 @@ final class DaemonHarness: Sendable {
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
         let (data, response) = try await URLSession.shared.data(for: request)
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
+    }
+
+    func getJSONArray(_ path: String) async throws -> [[String: Any]] {
+        let (status, body) = try await get(path)
+        #expect(status == 200, "GET \(path) answered \(status): \(String(decoding: body, as: UTF8.self))")
+        return try #require(try JSONSerialization.jsonObject(with: body) as? [[String: Any]])
     }
 
     func getJSON(_ path: String, token: String? = DaemonHarness.viewerSecret) async throws -> [String: Any] {

@@ -39,6 +39,13 @@ final class LiveStateBox: LiveStateProviding {
     func rejectLog() -> RejectLog { RejectLog() }
     func readiness() -> Readiness { Readiness(brokerConnected: false, storeOpen: true) }
     func metricsExposition() -> String { "# no metrics\n" }
+
+    func zoneHistory(zone: String, from: Date, to: Date, step: RollupStep) throws -> [ZoneRollup]? {
+        let snapshot = currentSnapshot().snapshot
+        guard snapshot.zones.contains(where: { $0.id == zone }) else { return nil }
+        let minutes = snapshot.openRollups.filter { $0.zone == zone && $0.duration > 0 }
+        return step.group(minutes, from: from, to: to, timeZone: .gmt)
+    }
 }
 
 enum TestTokens {

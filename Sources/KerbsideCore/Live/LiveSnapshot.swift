@@ -83,8 +83,22 @@ public struct LiveSnapshot: Sendable {
     public var alarms: [Alarm]
     /// Bays that turned unknown through silence during this tick.
     public var transitions: [BayTransition]
+    /// Minute buckets that closed since the previous tick, for the rollup writer; oldest first per zone.
+    public var closedRollups: [ZoneRollup]
+    /// Each zone's still-open minute, so history answers include the newest data.
+    public var openRollups: [ZoneRollup]
 
     public static func empty(at instant: Date) -> LiveSnapshot {
-        LiveSnapshot(takenAt: instant, zones: [], baysOfZone: [], signs: [], groups: [], alarms: [], transitions: [])
+        LiveSnapshot(
+            takenAt: instant,
+            zones: [],
+            baysOfZone: [],
+            signs: [],
+            groups: [],
+            alarms: [],
+            transitions: [],
+            closedRollups: [],
+            openRollups: []
+        )
     }
 }

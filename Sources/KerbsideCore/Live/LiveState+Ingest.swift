@@ -64,6 +64,7 @@ extension LiveState {
             policy: healthPolicy(ofBay: bayIndex),
             bayIndex: bayIndex
         )
+        if let transition { recordForRollups(transition, receivedAt: receivedAt) }
         return .parking(bayIndex: bayIndex, occurredAt: occurredAt, transition: transition)
     }
 

@@ -11,6 +11,7 @@ extension LiveState {
             let policy = healthPolicy(ofBay: bayIndex)
             if let transition = bays[bayIndex].markOfflineIfSilent(at: now, policy: policy, bayIndex: bayIndex) {
                 transitions.append(transition)
+                recordForRollups(transition, receivedAt: now)
             }
             statuses.append(
                 bays[bayIndex].status(at: now, policy: policy, maxStayMinutes: maxStayMinutes(ofBay: bayIndex))
@@ -37,7 +38,9 @@ extension LiveState {
             signs: signs,
             groups: groups,
             alarms: bayAlarms(statuses: statuses, now: now) + lightAlarms(conditions: lightConditions),
-            transitions: transitions
+            transitions: transitions,
+            closedRollups: drainClosedRollups(now: now),
+            openRollups: zoneRollups.map { $0.openBucket(at: now) }
         )
     }
 
@@ -127,5 +130,13 @@ extension LiveState {
             figures.energyTodayWattHours += lights[lightIndex].energyWattHours(on: today)
         }
         return figures
+    }
+
+    private mutating func drainClosedRollups(now: Date) -> [ZoneRollup] {
+        for zoneIndex in zoneRollups.indices {
+            closedRollups += zoneRollups[zoneIndex].advance(to: now)
+        }
+        defer { closedRollups.removeAll(keepingCapacity: true) }
+        return closedRollups
     }
 }

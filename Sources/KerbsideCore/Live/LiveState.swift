@@ -12,6 +12,10 @@ public struct LiveState: Sendable {
     var bays: [BayState]
     var lights: [LightState]
     var signStatuses: [SignStatus]
+    /// One minute-bucket integrator per zone, fed by every bay transition.
+    var zoneRollups: [ZoneRollupAccumulator]
+    /// Buckets closed by ingest since the last tick, handed out by the tick.
+    var closedRollups: [ZoneRollup] = []
     var dayFinder: LocalDayFinder
 
     let zoneOfBay: [Int]
@@ -47,7 +51,32 @@ public struct LiveState: Sendable {
             count: inventory.lights.count
         )
         signStatuses = Array(repeating: .unknown, count: inventory.signs.count)
+        // Every bay is unknown at start: nothing is known until its sensor speaks.
+        zoneRollups = zip(inventory.zones, baysOfZone).map { zone, members in
+            ZoneRollupAccumulator(
+                zone: zone.id,
+                capacity: members.count,
+                bucketLength: LiveState.rollupBucketLength,
+                occupied: 0,
+                free: 0,
+                now: startedAt
+            )
+        }
         dayFinder = LocalDayFinder(timeZone: timeZone)
+    }
+
+    /// The finest rollup level: one minute, aligned to UTC.
+    public static let rollupBucketLength: TimeInterval = 60
+
+    /// Feeds a bay transition to its zone's rollups; never later than the daemon's own clock, so a device clock
+    /// that runs ahead cannot close buckets early.
+    mutating func recordForRollups(_ transition: BayTransition, receivedAt: Date) {
+        let zoneIndex = zoneOfBay[transition.bayIndex]
+        closedRollups += zoneRollups[zoneIndex].apply(
+            from: transition.from,
+            to: transition.to,
+            at: min(transition.at, receivedAt)
+        )
     }
 
     func healthPolicy(ofBay bayIndex: Int) -> SensorHealthPolicy {

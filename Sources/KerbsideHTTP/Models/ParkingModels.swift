@@ -97,3 +97,33 @@ struct BayModel: Encodable, Sendable {
         }
     }
 }
+
+struct ZoneHistoryModel: Encodable, Sendable {
+    let start: Date
+    let end: Date
+    let occupancyAvg: Nullable<Double>
+    let occupiedMax: Int
+    let freeMin: Int
+    let unknownAvg: Double
+    let arrivals: Int
+    let departures: Int
+
+    enum CodingKeys: String, CodingKey {
+        case start, end, arrivals, departures
+        case occupancyAvg = "occupancy_avg"
+        case occupiedMax = "occupied_max"
+        case freeMin = "free_min"
+        case unknownAvg = "unknown_avg"
+    }
+
+    init(_ rollup: ZoneRollup) {
+        start = rollup.start
+        end = rollup.end
+        occupancyAvg = Nullable(rollup.occupancyAverage)
+        occupiedMax = rollup.occupiedMax
+        freeMin = rollup.freeMin
+        unknownAvg = rollup.unknownAverage
+        arrivals = rollup.arrivals
+        departures = rollup.departures
+    }
+}

@@ -1,0 +1,94 @@
+import Dispatch
+import Foundation
+import KerbsideCore
+import KerbsideStore
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// Hands closed minute buckets to SQLite on its own serial queue, so neither ingest nor the aggregation loop ever
+/// waits on the disk. When a write fails (disk full, database locked) the buckets stay pending, in a bounded queue,
+/// and go out with the next attempt; the failure shows in `/readyz` and the metrics until then.
+final class RollupWriter: Service, Sendable {
+    private struct Pending {
+        var rollups: [ZoneRollup] = []
+        var lastError: StoreError?
+        var dropped = 0
+    }
+
+    private let queue = DispatchQueue(label: "kerbside.rollup-writer")
+    private let pending = Mutex(Pending())
+    let database: KerbsideDatabase
+    private let capacity: Int
+    private let metrics: DaemonMetrics
+    private let logger: Logger
+
+    /// - Parameters:
+    ///   - database: where buckets go.
+    ///   - capacity: how many buckets may wait for a failing disk before the oldest are dropped (and counted).
+    ///   - metrics: the daemon's metrics.
+    ///   - logger: for write failures and recoveries.
+    init(database: KerbsideDatabase, capacity: Int = 1_000_000, metrics: DaemonMetrics, logger: Logger) {
+        self.database = database
+        self.capacity = capacity
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    /// Queues buckets and schedules a write; returns at once.
+    func enqueue(_ rollups: [ZoneRollup]) {
+        guard !rollups.isEmpty else { return }
+        pending.withLock { pending in
+            pending.rollups += rollups
+            let excess = pending.rollups.count - capacity
+            if excess > 0 {
+                pending.rollups.removeFirst(excess)
+                pending.dropped += excess
+            }
+        }
+        queue.async { self.flush() }
+    }
+
+    /// Writes everything pending now, on the writer's queue; for shutdown and tests.
+    func flushNow() {
+        queue.sync { flush() }
+    }
+
+    /// The last write error, while writes keep failing.
+    var lastError: StoreError? { pending.withLock { $0.lastError } }
+
+    /// Buckets written neither yet nor lost: history answers include them.
+    func pendingRollups(zone: String) -> [ZoneRollup] {
+        pending.withLock { $0.rollups.filter { $0.zone == zone } }
+    }
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        flushNow()
+    }
+
+    private func flush() {
+        let batch = pending.withLock { $0.rollups }
+        guard !batch.isEmpty else { return }
+        do {
+            try database.write(minuteRollups: batch)
+            let recovered = pending.withLock { pending -> Bool in
+                pending.rollups.removeFirst(min(batch.count, pending.rollups.count))
+                defer { pending.lastError = nil }
+                return pending.lastError != nil
+            }
+            metrics.rollupsWritten.increment(by: batch.count)
+            if recovered { logger.notice("rollup writes recovered", metadata: ["store.rows": "\(batch.count)"]) }
+        } catch {
+            let isNew = pending.withLock { pending -> Bool in
+                defer { pending.lastError = error }
+                return pending.lastError == nil
+            }
+            metrics.rollupWriteFailures.increment()
+            if isNew {
+                logger.error("rollup write failed; keeping buckets pending", metadata: ["store.error": "\(error)"])
+            }
+        }
+        metrics.rollupsPending.record(pending.withLock { $0.rollups.count })
+    }
+}

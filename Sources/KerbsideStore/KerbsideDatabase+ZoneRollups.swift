@@ -1,0 +1,84 @@
+import Foundation
+import GRDB
+import KerbsideCore
+
+extension KerbsideDatabase {
+    /// The level name of minute buckets in `zone_rollup.level`.
+    static let minuteLevel = "1m"
+
+    /// Writes closed minute buckets in one transaction; writing a bucket again replaces it, so a retry after a
+    /// failure never counts twice.
+    ///
+    /// - Parameter rollups: closed one-minute buckets.
+    /// - Throws: `StoreError` with code `write` (disk full, database locked, …); nothing is written then.
+    public func write(minuteRollups rollups: [ZoneRollup]) throws(StoreError) {
+        guard !rollups.isEmpty else { return }
+        do {
+            try pool.write { db in
+                let statement = try db.cachedStatement(
+                    sql: """
+                        INSERT OR REPLACE INTO zone_rollup (level, zone, start, duration, capacity,
+                            occupied_bay_seconds, known_bay_seconds, unknown_bay_seconds,
+                            occupied_max, free_min, arrivals, departures)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """
+                )
+                for rollup in rollups {
+                    try statement.execute(arguments: [
+                        Self.minuteLevel, rollup.zone, Int64(rollup.start.timeIntervalSince1970), rollup.duration,
+                        rollup.capacity, rollup.occupiedBaySeconds, rollup.knownBaySeconds,
+                        rollup.unknownBaySeconds, rollup.occupiedMax, rollup.freeMin, rollup.arrivals,
+                        rollup.departures,
+                    ])
+                }
+            }
+        } catch {
+            throw StoreError(.write, "\(error)")
+        }
+    }
+
+    /// The stored minute buckets of `zone` that start in `from..<to`, oldest first.
+    ///
+    /// - Parameters:
+    ///   - zone: the zone's id.
+    ///   - from: the first instant wanted.
+    ///   - to: the instant after the last one wanted.
+    /// - Returns: the buckets, oldest first.
+    /// - Throws: `StoreError` with code `read`.
+    public func minuteRollups(zone: String, from: Date, to: Date) throws(StoreError) -> [ZoneRollup] {
+        do {
+            return try pool.read { db in
+                let rows = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT * FROM zone_rollup WHERE level = ? AND zone = ? AND start >= ? AND start < ?
+                        ORDER BY start
+                        """,
+                    arguments: [
+                        Self.minuteLevel, zone, Int64(from.timeIntervalSince1970.rounded(.down)),
+                        Int64(to.timeIntervalSince1970.rounded(.up)),
+                    ]
+                )
+                return rows.map(Self.rollup(from:))
+            }
+        } catch {
+            throw StoreError(.read, "\(error)")
+        }
+    }
+
+    private static func rollup(from row: Row) -> ZoneRollup {
+        ZoneRollup(
+            zone: row["zone"],
+            start: Date(timeIntervalSince1970: TimeInterval(row["start"] as Int64)),
+            duration: row["duration"],
+            capacity: row["capacity"],
+            occupiedBaySeconds: row["occupied_bay_seconds"],
+            knownBaySeconds: row["known_bay_seconds"],
+            unknownBaySeconds: row["unknown_bay_seconds"],
+            occupiedMax: row["occupied_max"],
+            freeMin: row["free_min"],
+            arrivals: row["arrivals"],
+            departures: row["departures"]
+        )
+    }
+}

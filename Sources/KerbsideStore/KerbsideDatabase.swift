@@ -1,0 +1,70 @@
+import Foundation
+import GRDB
+import KerbsideCore
+
+/// The SQLite database behind history: one WAL-mode pool, so readers never block the single writer.
+public final class KerbsideDatabase: Sendable {
+    let pool: DatabasePool
+    public let path: String
+
+    /// Opens (creating if needed) and migrates the database at `path`.
+    ///
+    /// - Parameter path: the SQLite file; its directory must exist.
+    /// - Throws: `StoreError` with code `schema_newer` for a database from a newer Kerbside, `open` otherwise.
+    public init(path: String) throws(StoreError) {
+        self.path = path
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(5)
+        configuration.label = "kerbside"
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+        } catch {
+            throw StoreError(.open, "cannot open \(path): \(error)")
+        }
+        let migrator = Self.migrator
+        let superseded: Bool
+        do {
+            superseded = try pool.read { try migrator.hasBeenSuperseded($0) }
+        } catch {
+            throw StoreError(.open, "cannot read the schema of \(path): \(error)")
+        }
+        if superseded {
+            throw StoreError(
+                .schemaNewer,
+                "\(path) was written by a newer Kerbside (its schema has migrations this version does not know); "
+                    + "upgrade Kerbside or restore a backup"
+            )
+        }
+        do {
+            try migrator.migrate(pool)
+        } catch {
+            throw StoreError(.open, "cannot migrate \(path): \(error)")
+        }
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-zone-rollups") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE zone_rollup (
+                        level TEXT NOT NULL,
+                        zone TEXT NOT NULL,
+                        start INTEGER NOT NULL,
+                        duration REAL NOT NULL,
+                        capacity INTEGER NOT NULL,
+                        occupied_bay_seconds REAL NOT NULL,
+                        known_bay_seconds REAL NOT NULL,
+                        unknown_bay_seconds REAL NOT NULL,
+                        occupied_max INTEGER NOT NULL,
+                        free_min INTEGER NOT NULL,
+                        arrivals INTEGER NOT NULL,
+                        departures INTEGER NOT NULL,
+                        PRIMARY KEY (level, zone, start)
+                    ) WITHOUT ROWID
+                    """
+            )
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import KerbsideCore
+import Testing
+
+@testable import KerbsideStore
+
+@Suite("SQLite store")
+struct KerbsideDatabaseTests {
+    let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+
+    func temporaryPath() throws -> String {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kerbside-store-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return directory.appendingPathComponent("kerbside.sqlite").path
+    }
+
+    func minute(_ index: Int, zone: String = "z", occupied: Double = 30) -> ZoneRollup {
+        ZoneRollup(
+            zone: zone,
+            start: t0.addingTimeInterval(Double(index) * 60),
+            duration: 60,
+            capacity: 2,
+            occupiedBaySeconds: occupied,
+            knownBaySeconds: 120,
+            occupiedMax: 1,
+            freeMin: 1,
+            arrivals: 1
+        )
+    }
+
+    @Test func minuteRollupsRoundTripAndRewritesReplace() throws {
+        let path = try temporaryPath()
+        let database = try KerbsideDatabase(path: path)
+        try database.write(minuteRollups: [minute(0), minute(1), minute(2), minute(0, zone: "other")])
+        try database.write(minuteRollups: [minute(1, occupied: 90)])
+        let read = try database.minuteRollups(zone: "z", from: t0, to: t0.addingTimeInterval(180))
+        #expect(read == [minute(0), minute(1, occupied: 90), minute(2)])
+        #expect(
+            try database.minuteRollups(zone: "z", from: t0.addingTimeInterval(60), to: t0.addingTimeInterval(120))
+                == [minute(1, occupied: 90)]
+        )
+    }
+
+    @Test func reopeningKeepsTheDataAndUsesWAL() throws {
+        let path = try temporaryPath()
+        do {
+            let database = try KerbsideDatabase(path: path)
+            try database.write(minuteRollups: [minute(0)])
+        }
+        let reopened = try KerbsideDatabase(path: path)
+        #expect(try reopened.minuteRollups(zone: "z", from: t0, to: t0.addingTimeInterval(60)).count == 1)
+        let mode = try reopened.pool.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
+        #expect(mode == "wal")
+    }
+
+    @Test func aDatabaseFromANewerKerbsideIsRefused() throws {
+        let path = try temporaryPath()
+        do {
+            let database = try KerbsideDatabase(path: path)
+            try database.pool.write {
+                try $0.execute(sql: "INSERT INTO grdb_migrations VALUES ('v99-from-the-future')")
+            }
+        }
+        #expect {
+            _ = try KerbsideDatabase(path: path)
+        } throws: { error in
+            (error as? StoreError)?.code == .schemaNewer
+        }
+    }
+
+    @Test func anUnopenablePathIsAClearError() {
+        #expect {
+            _ = try KerbsideDatabase(path: "/nonexistent-dir/kerbside.sqlite")
+        } throws: { error in
+            (error as? StoreError)?.code == .open
+        }
+    }
+}
