@@ -16,7 +16,7 @@ final class AggregationLoop: Service, Sendable {
     private let store: SnapshotStore
     private let clock: @Sendable () -> Date
     private let publishSign: @Sendable (_ signID: String, _ payload: [UInt8]) -> Bool
-    private let handOffRollups: @Sendable ([ZoneRollup]) -> Void
+    private let handOffToStore: @Sendable (LiveSnapshot) -> Void
     private let metrics: DaemonMetrics
     private let logger: Logger
 
@@ -26,7 +26,7 @@ final class AggregationLoop: Service, Sendable {
         store: SnapshotStore,
         clock: @escaping @Sendable () -> Date,
         publishSign: @escaping @Sendable (String, [UInt8]) -> Bool,
-        handOffRollups: @escaping @Sendable ([ZoneRollup]) -> Void,
+        handOffToStore: @escaping @Sendable (LiveSnapshot) -> Void,
         metrics: DaemonMetrics,
         logger: Logger
     ) {
@@ -35,7 +35,7 @@ final class AggregationLoop: Service, Sendable {
         self.store = store
         self.clock = clock
         self.publishSign = publishSign
-        self.handOffRollups = handOffRollups
+        self.handOffToStore = handOffToStore
         self.metrics = metrics
         self.logger = logger
     }
@@ -80,7 +80,7 @@ final class AggregationLoop: Service, Sendable {
         let started = DispatchTime.now()
         let snapshot = pipeline.tick(now: clock())
         store.publish(snapshot)
-        handOffRollups(snapshot.closedRollups)
+        handOffToStore(snapshot)
         let changes = signPublisher.withLock { $0.changes(in: snapshot.signs) }
         var failed: [String] = []
         for change in changes where !publishSign(change.signID, change.payload) {

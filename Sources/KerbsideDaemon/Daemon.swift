@@ -18,7 +18,7 @@ public final class Daemon: Sendable {
     let store: SnapshotStore
     let aggregation: AggregationLoop
     let broker: BrokerConnection
-    let rollupWriter: RollupWriter
+    let storeWriter: StoreWriter
     private let http: any Service
     private let boundHTTPPort = LockedValue<Int?>(nil)
     private let clock: @Sendable () -> Date
@@ -49,12 +49,12 @@ public final class Daemon: Sendable {
             startedAt: startedAt
         )
         pipeline = IngestPipeline(state: state, router: router, clock: clock, metrics: metrics, logger: logger)
-        let rollupWriter = RollupWriter(
+        let storeWriter = StoreWriter(
             database: try KerbsideDatabase(path: configuration.storagePath),
             metrics: metrics,
             logger: logger
         )
-        self.rollupWriter = rollupWriter
+        self.storeWriter = storeWriter
         store = SnapshotStore(initial: .empty(at: startedAt))
         let broker = try BrokerConnection(
             configuration: configuration.broker.mqttConfiguration,
@@ -69,7 +69,7 @@ public final class Daemon: Sendable {
             store: store,
             clock: clock,
             publishSign: { broker.publishSign($0, payload: $1) },
-            handOffRollups: { rollupWriter.enqueue($0) },
+            handOffToStore: { storeWriter.enqueue(rollups: $0.closedRollups, sessions: $0.endedSessions) },
             metrics: metrics,
             logger: logger
         )
@@ -87,7 +87,7 @@ public final class Daemon: Sendable {
             pipeline: pipeline,
             store: store,
             broker: broker,
-            rollupWriter: rollupWriter,
+            storeWriter: storeWriter,
             timeZone: configuration.site.timeZone,
             clock: clock,
             renderMetrics: metricsExposition
@@ -112,7 +112,7 @@ public final class Daemon: Sendable {
     }
 
     /// The services in start order; a `ServiceGroup` stops them in reverse, so the broker says `offline` last.
-    public var services: [any Service] { [broker, rollupWriter, aggregation, http] }
+    public var services: [any Service] { [broker, storeWriter, aggregation, http] }
 
     /// The port the HTTP API listens on, once it does (the configuration may ask for port 0).
     public var httpPort: Int? { boundHTTPPort.value }
@@ -129,7 +129,7 @@ struct DaemonStateProvider: LiveStateProviding {
     let pipeline: IngestPipeline
     let store: SnapshotStore
     let broker: BrokerConnection
-    let rollupWriter: RollupWriter
+    let storeWriter: StoreWriter
     let timeZone: TimeZone
     let clock: @Sendable () -> Date
     let renderMetrics: @Sendable () -> String
@@ -139,7 +139,20 @@ struct DaemonStateProvider: LiveStateProviding {
     func lightDetail(id: String) -> LightDetail? { pipeline.lightDetail(id: id, now: clock()) }
     func rejectLog() -> RejectLog { pipeline.currentRejectLog() }
     func readiness() -> Readiness {
-        Readiness(brokerConnected: broker.isConnected, storeOpen: rollupWriter.lastError == nil)
+        Readiness(brokerConnected: broker.isConnected, storeOpen: storeWriter.lastError == nil)
+    }
+
+    func zoneSessions(zone: String, from: Date, to: Date) throws -> (sessions: [ParkingSession], bays: Int)? {
+        guard let figures = store.current.snapshot.zones.first(where: { $0.id == zone }) else { return nil }
+        var sessions = try storeWriter.database.sessions(zone: zone, from: from, to: to)
+        let stored = Set(sessions.map { "\($0.bay)@\($0.arrived.timeIntervalSince1970)" })
+        for session in storeWriter.pendingSessions(zone: zone)
+        where session.departed >= from && session.departed < to
+            && !stored.contains("\(session.bay)@\(session.arrived.timeIntervalSince1970)")
+        {
+            sessions.append(session)
+        }
+        return (sessions.sorted { $0.departed < $1.departed }, figures.capacity)
     }
 
     func zoneHistory(zone: String, from: Date, to: Date, step: RollupStep) throws -> [ZoneRollup]? {
@@ -149,10 +162,10 @@ struct DaemonStateProvider: LiveStateProviding {
         let from = step.buckets(from: from, to: to, timeZone: timeZone).first?.start ?? from
         var byStart: [Date: ZoneRollup] = [:]
         // Newest source wins: stored rows, then rows still waiting for the disk, then the open minute.
-        for rollup in try rollupWriter.database.minuteRollups(zone: zone, from: from, to: to) {
+        for rollup in try storeWriter.database.minuteRollups(zone: zone, from: from, to: to) {
             byStart[rollup.start] = rollup
         }
-        for rollup in rollupWriter.pendingRollups(zone: zone) where rollup.start >= from && rollup.start < to {
+        for rollup in storeWriter.pendingRollups(zone: zone) where rollup.start >= from && rollup.start < to {
             byStart[rollup.start] = rollup
         }
         for rollup in snapshot.openRollups where rollup.zone == zone && rollup.start < to && rollup.duration > 0 {

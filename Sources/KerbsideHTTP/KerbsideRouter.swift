@@ -64,6 +64,17 @@ public enum KerbsideRouter {
             else { throw APIError.notFound("parking zone", id: id) }
             return try JSONResponse.make(rollups.map(ZoneHistoryModel.init))
         }
+        router.get("/api/v1/parking/zones/:id/sessions") { request, context in
+            try context.require(.viewer)
+            let id = try context.parameters.require("id")
+            let query = try HistoryQuery(request.uri.queryParameters, now: provider.currentSnapshot().snapshot.takenAt)
+            guard let found = try provider.zoneSessions(zone: id, from: query.from, to: query.to) else {
+                throw APIError.notFound("parking zone", id: id)
+            }
+            return try JSONResponse.make(
+                ZoneSessionsModel(from: query.from, to: query.to, sessions: found.sessions, bays: found.bays)
+            )
+        }
         router.get("/api/v1/parking/bays/:id") { _, context in
             try context.require(.viewer)
             let id = try context.parameters.require("id")

@@ -38,4 +38,6 @@ public protocol LiveStateProviding: Sendable {
     /// A zone's history over `from..<to` in buckets of `step`, the still-open minute included; `nil` for an unknown
     /// zone.
     func zoneHistory(zone: String, from: Date, to: Date, step: RollupStep) throws -> [ZoneRollup]?
+    /// The parking sessions of a zone that ended in `from..<to` and its number of bays; `nil` for an unknown zone.
+    func zoneSessions(zone: String, from: Date, to: Date) throws -> (sessions: [ParkingSession], bays: Int)?
 }

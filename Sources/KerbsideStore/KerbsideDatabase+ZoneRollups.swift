@@ -12,28 +12,25 @@ extension KerbsideDatabase {
     /// - Parameter rollups: closed one-minute buckets.
     /// - Throws: `StoreError` with code `write` (disk full, database locked, …); nothing is written then.
     public func write(minuteRollups rollups: [ZoneRollup]) throws(StoreError) {
+        try write(minuteRollups: rollups, sessions: [])
+    }
+
+    static func insert(_ rollups: [ZoneRollup], into db: Database) throws {
         guard !rollups.isEmpty else { return }
-        do {
-            try pool.write { db in
-                let statement = try db.cachedStatement(
-                    sql: """
-                        INSERT OR REPLACE INTO zone_rollup (level, zone, start, duration, capacity,
-                            occupied_bay_seconds, known_bay_seconds, unknown_bay_seconds,
-                            occupied_max, free_min, arrivals, departures)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """
-                )
-                for rollup in rollups {
-                    try statement.execute(arguments: [
-                        Self.minuteLevel, rollup.zone, Int64(rollup.start.timeIntervalSince1970), rollup.duration,
-                        rollup.capacity, rollup.occupiedBaySeconds, rollup.knownBaySeconds,
-                        rollup.unknownBaySeconds, rollup.occupiedMax, rollup.freeMin, rollup.arrivals,
-                        rollup.departures,
-                    ])
-                }
-            }
-        } catch {
-            throw StoreError(.write, "\(error)")
+        let statement = try db.cachedStatement(
+            sql: """
+                INSERT OR REPLACE INTO zone_rollup (level, zone, start, duration, capacity,
+                    occupied_bay_seconds, known_bay_seconds, unknown_bay_seconds,
+                    occupied_max, free_min, arrivals, departures)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        )
+        for rollup in rollups {
+            try statement.execute(arguments: [
+                minuteLevel, rollup.zone, Int64(rollup.start.timeIntervalSince1970), rollup.duration,
+                rollup.capacity, rollup.occupiedBaySeconds, rollup.knownBaySeconds, rollup.unknownBaySeconds,
+                rollup.occupiedMax, rollup.freeMin, rollup.arrivals, rollup.departures,
+            ])
         }
     }
 

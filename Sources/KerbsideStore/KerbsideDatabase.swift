@@ -65,6 +65,21 @@ public final class KerbsideDatabase: Sendable {
                     """
             )
         }
+        migrator.registerMigration("v2-parking-sessions") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE parking_session (
+                        bay TEXT NOT NULL,
+                        zone TEXT NOT NULL,
+                        arrived REAL NOT NULL,
+                        departed REAL NOT NULL,
+                        max_stay_minutes INTEGER,
+                        PRIMARY KEY (bay, arrived)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX parking_session_by_zone ON parking_session (zone, departed);
+                    """
+            )
+        }
         return migrator
     }
 }

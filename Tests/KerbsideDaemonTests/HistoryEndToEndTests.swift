@@ -20,7 +20,7 @@ struct HistoryEndToEndTests {
         try await harness.waitForMessages(6)
         harness.clock.advance(by: 30)
         harness.aggregate()
-        harness.daemon.rollupWriter.flushNow()
+        harness.daemon.storeWriter.flushNow()
 
         let minutes = try await harness.getJSONArray(
             "/api/v1/parking/zones/centre/history?from=\(iso(0))&to=\(iso(120))&step=1m"
@@ -55,7 +55,23 @@ struct HistoryEndToEndTests {
         #expect(open.first?["arrivals"] as? Int == 1)
         #expect(open.first?["occupancy_avg"] as? Double == 30.0 / 120)
 
-        let stored = try harness.daemon.rollupWriter.database.minuteRollups(
+        // c1's stay from 30 s to 90 s is a session of one minute; c2's is still going.
+        let sessions = try await harness.getJSON(
+            "/api/v1/parking/zones/centre/sessions?from=\(iso(0))&to=\(iso(3600))"
+        )
+        let statistics = try #require(sessions["statistics"] as? [String: Any])
+        #expect(statistics["sessions"] as? Int == 1)
+        #expect(statistics["median_minutes"] as? Double == 1)
+        #expect(statistics["overstays"] as? Int == 0)
+        let listed = try #require(sessions["sessions"] as? [[String: Any]])
+        #expect(listed.first?["bay"] as? String == "c1")
+        #expect(listed.first?["duration_minutes"] as? Double == 1)
+        #expect(
+            try harness.daemon.storeWriter.database.sessions(zone: "centre", from: t0, to: t0.addingTimeInterval(3600))
+                .count == 1
+        )
+
+        let stored = try harness.daemon.storeWriter.database.minuteRollups(
             zone: "centre",
             from: t0,
             to: t0.addingTimeInterval(120)

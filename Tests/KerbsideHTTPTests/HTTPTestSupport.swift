@@ -40,6 +40,10 @@ final class LiveStateBox: LiveStateProviding {
     func readiness() -> Readiness { Readiness(brokerConnected: false, storeOpen: true) }
     func metricsExposition() -> String { "# no metrics\n" }
 
+    func zoneSessions(zone: String, from: Date, to: Date) throws -> (sessions: [ParkingSession], bays: Int)? {
+        currentSnapshot().snapshot.zones.first { $0.id == zone }.map { ([], $0.capacity) }
+    }
+
     func zoneHistory(zone: String, from: Date, to: Date, step: RollupStep) throws -> [ZoneRollup]? {
         let snapshot = currentSnapshot().snapshot
         guard snapshot.zones.contains(where: { $0.id == zone }) else { return nil }

@@ -75,4 +75,25 @@ struct KerbsideDatabaseTests {
             (error as? StoreError)?.code == .open
         }
     }
+
+    @Test func sessionsRoundTripByDepartureAndRewritesReplace() throws {
+        let database = try KerbsideDatabase(path: try temporaryPath())
+        let sessions = [
+            ParkingSession(bay: "b1", zone: "z", arrived: t0, departed: t0.addingTimeInterval(600), maxStayMinutes: 5),
+            ParkingSession(
+                bay: "b2",
+                zone: "z",
+                arrived: t0,
+                departed: t0.addingTimeInterval(7200),
+                maxStayMinutes: nil
+            ),
+            ParkingSession(bay: "b3", zone: "y", arrived: t0, departed: t0.addingTimeInterval(60), maxStayMinutes: nil),
+        ]
+        try database.write(sessions: sessions)
+        try database.write(sessions: [sessions[0]])
+        let read = try database.sessions(zone: "z", from: t0, to: t0.addingTimeInterval(3600))
+        #expect(read == [sessions[0]])
+        #expect(read.first?.isOverstay == true)
+        #expect(try database.sessions(zone: "z", from: t0, to: t0.addingTimeInterval(86_400)).count == 2)
+    }
 }

@@ -87,6 +87,8 @@ public struct LiveSnapshot: Sendable {
     public var closedRollups: [ZoneRollup]
     /// Each zone's still-open minute, so history answers include the newest data.
     public var openRollups: [ZoneRollup]
+    /// Parking sessions that ended since the previous tick, for the writer.
+    public var endedSessions: [ParkingSession]
 
     public static func empty(at instant: Date) -> LiveSnapshot {
         LiveSnapshot(
@@ -98,7 +100,8 @@ public struct LiveSnapshot: Sendable {
             alarms: [],
             transitions: [],
             closedRollups: [],
-            openRollups: []
+            openRollups: [],
+            endedSessions: []
         )
     }
 }

@@ -57,6 +57,7 @@ extension LiveState {
             lastReadingAt: bays[bayIndex].lastReadingAt
         )
         if let seen { bays[bayIndex].seqWindow.record(seen) }
+        let arrivedAt = bays[bayIndex].arrivedAt
         let transition = bays[bayIndex].apply(
             reading,
             occurredAt: occurredAt,
@@ -64,7 +65,20 @@ extension LiveState {
             policy: healthPolicy(ofBay: bayIndex),
             bayIndex: bayIndex
         )
-        if let transition { recordForRollups(transition, receivedAt: receivedAt) }
+        if let transition {
+            recordForRollups(transition, receivedAt: receivedAt)
+            if transition.kind == .departure, let arrivedAt {
+                endedSessions.append(
+                    ParkingSession(
+                        bay: inventory.bays[bayIndex].id,
+                        zone: inventory.bays[bayIndex].zone,
+                        arrived: arrivedAt,
+                        departed: transition.at,
+                        maxStayMinutes: maxStayMinutes(ofBay: bayIndex)
+                    )
+                )
+            }
+        }
         return .parking(bayIndex: bayIndex, occurredAt: occurredAt, transition: transition)
     }
 

@@ -40,7 +40,8 @@ extension LiveState {
             alarms: bayAlarms(statuses: statuses, now: now) + lightAlarms(conditions: lightConditions),
             transitions: transitions,
             closedRollups: drainClosedRollups(now: now),
-            openRollups: zoneRollups.map { $0.openBucket(at: now) }
+            openRollups: zoneRollups.map { $0.openBucket(at: now) },
+            endedSessions: drainEndedSessions()
         )
     }
 
@@ -130,6 +131,11 @@ extension LiveState {
             figures.energyTodayWattHours += lights[lightIndex].energyWattHours(on: today)
         }
         return figures
+    }
+
+    private mutating func drainEndedSessions() -> [ParkingSession] {
+        defer { endedSessions.removeAll(keepingCapacity: true) }
+        return endedSessions
     }
 
     private mutating func drainClosedRollups(now: Date) -> [ZoneRollup] {

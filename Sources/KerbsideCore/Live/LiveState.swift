@@ -16,6 +16,8 @@ public struct LiveState: Sendable {
     var zoneRollups: [ZoneRollupAccumulator]
     /// Buckets closed by ingest since the last tick, handed out by the tick.
     var closedRollups: [ZoneRollup] = []
+    /// Parking sessions ended since the last tick, handed out by the tick.
+    var endedSessions: [ParkingSession] = []
     var dayFinder: LocalDayFinder
 
     let zoneOfBay: [Int]

@@ -54,6 +54,8 @@ public struct BayState: Sendable {
     /// Device time of the last accepted reading, to refuse readings that arrive out of order.
     public private(set) var lastReadingAt: Date?
     public private(set) var batteryVolts: Double?
+    /// When the car now in the bay arrived, if it was seen arriving (free → occupied); a parking session's start.
+    public private(set) var arrivedAt: Date?
     /// Times of recent free↔occupied changes, newest last, for flapping.
     public private(set) var changeTimes: RingBuffer<Date>
     public private(set) var history: RingBuffer<BaySample>
@@ -108,7 +110,9 @@ public struct BayState: Sendable {
         guard before != after else { return nil }
         since = occurredAt
         if before != .unknown { changeTimes.append(occurredAt) }
-        return BayTransition(bayIndex: bayIndex, from: before, to: after, at: occurredAt)
+        let transition = BayTransition(bayIndex: bayIndex, from: before, to: after, at: occurredAt)
+        arrivedAt = transition.kind == .arrival ? occurredAt : nil
+        return transition
     }
 
     /// Turns a silent bay `unknown` from the moment its silence became too long, and says what it was before.
@@ -119,6 +123,7 @@ public struct BayState: Sendable {
         let transition = BayTransition(bayIndex: bayIndex, from: reported, to: .unknown, at: wentSilentAt)
         reported = .unknown
         since = wentSilentAt
+        arrivedAt = nil
         return transition
     }
 }

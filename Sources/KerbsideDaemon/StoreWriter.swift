@@ -6,17 +6,28 @@ import Logging
 import ServiceLifecycle
 import Synchronization
 
-/// Hands closed minute buckets to SQLite on its own serial queue, so neither ingest nor the aggregation loop ever
-/// waits on the disk. When a write fails (disk full, database locked) the buckets stay pending, in a bounded queue,
-/// and go out with the next attempt; the failure shows in `/readyz` and the metrics until then.
-final class RollupWriter: Service, Sendable {
+/// Hands closed minute buckets and ended parking sessions to SQLite on its own serial queue, so neither ingest nor
+/// the aggregation loop ever waits on the disk. When a write fails (disk full, database locked) they stay pending,
+/// in a bounded queue, and go out with the next attempt; the failure shows in `/readyz` and the metrics until then.
+final class StoreWriter: Service, Sendable {
     private struct Pending {
         var rollups: [ZoneRollup] = []
+        var sessions: [ParkingSession] = []
         var lastError: StoreError?
         var dropped = 0
+
+        mutating func trim(to capacity: Int) {
+            let excess = rollups.count + sessions.count - capacity
+            guard excess > 0 else { return }
+            let fromRollups = min(excess, rollups.count)
+            rollups.removeFirst(fromRollups)
+            sessions.removeFirst(min(excess - fromRollups, sessions.count))
+            dropped += excess
+        }
     }
 
-    private let queue = DispatchQueue(label: "kerbside.rollup-writer")
+    private let queue = DispatchQueue(label: "kerbside.store-writer")
+
     private let pending = Mutex(Pending())
     let database: KerbsideDatabase
     private let capacity: Int
@@ -35,16 +46,13 @@ final class RollupWriter: Service, Sendable {
         self.logger = logger
     }
 
-    /// Queues buckets and schedules a write; returns at once.
-    func enqueue(_ rollups: [ZoneRollup]) {
-        guard !rollups.isEmpty else { return }
+    /// Queues buckets and sessions and schedules a write; returns at once.
+    func enqueue(rollups: [ZoneRollup], sessions: [ParkingSession]) {
+        guard !rollups.isEmpty || !sessions.isEmpty else { return }
         pending.withLock { pending in
             pending.rollups += rollups
-            let excess = pending.rollups.count - capacity
-            if excess > 0 {
-                pending.rollups.removeFirst(excess)
-                pending.dropped += excess
-            }
+            pending.sessions += sessions
+            pending.trim(to: capacity)
         }
         queue.async { self.flush() }
     }
@@ -62,18 +70,24 @@ final class RollupWriter: Service, Sendable {
         pending.withLock { $0.rollups.filter { $0.zone == zone } }
     }
 
+    /// Sessions not written yet, for history answers.
+    func pendingSessions(zone: String) -> [ParkingSession] {
+        pending.withLock { $0.sessions.filter { $0.zone == zone } }
+    }
+
     func run() async throws {
         try? await gracefulShutdown()
         flushNow()
     }
 
     private func flush() {
-        let batch = pending.withLock { $0.rollups }
-        guard !batch.isEmpty else { return }
+        let (batch, sessions) = pending.withLock { ($0.rollups, $0.sessions) }
+        guard !batch.isEmpty || !sessions.isEmpty else { return }
         do {
-            try database.write(minuteRollups: batch)
+            try database.write(minuteRollups: batch, sessions: sessions)
             let recovered = pending.withLock { pending -> Bool in
                 pending.rollups.removeFirst(min(batch.count, pending.rollups.count))
+                pending.sessions.removeFirst(min(sessions.count, pending.sessions.count))
                 defer { pending.lastError = nil }
                 return pending.lastError != nil
             }
@@ -89,6 +103,6 @@ final class RollupWriter: Service, Sendable {
                 logger.error("rollup write failed; keeping buckets pending", metadata: ["store.error": "\(error)"])
             }
         }
-        metrics.rollupsPending.record(pending.withLock { $0.rollups.count })
+        metrics.rollupsPending.record(pending.withLock { $0.rollups.count + $0.sessions.count })
     }
 }
