@@ -42,15 +42,24 @@ public final class Daemon: Sendable {
         let metrics = DaemonMetrics(factory: metricsFactory)
         let router = TopicRouter(prefix: configuration.topicPrefix)
         let startedAt = clock()
-        let state = LiveState(
+        var state = LiveState(
             inventory: configuration.inventory,
             policy: configuration.ingest,
             timeZone: configuration.site.timeZone,
             startedAt: startedAt
         )
-        pipeline = IngestPipeline(state: state, router: router, clock: clock, metrics: metrics, logger: logger)
+        let database = try KerbsideDatabase(path: configuration.storagePath)
+        // The live view is right at once after a restart, and a redelivered reading is still a duplicate.
+        let restored = state.restore(try database.savedDevices())
+        logger.info(
+            "restored device states",
+            metadata: ["store.bays": "\(restored.bays)", "store.lights": "\(restored.lights)"]
+        )
+        let pipeline = IngestPipeline(state: state, router: router, clock: clock, metrics: metrics, logger: logger)
+        self.pipeline = pipeline
         let storeWriter = StoreWriter(
-            database: try KerbsideDatabase(path: configuration.storagePath),
+            database: database,
+            devices: { pipeline.persistedDevices() },
             metrics: metrics,
             logger: logger
         )
@@ -111,8 +120,9 @@ public final class Daemon: Sendable {
         )
     }
 
-    /// The services in start order; a `ServiceGroup` stops them in reverse, so the broker says `offline` last.
-    public var services: [any Service] { [broker, storeWriter, aggregation, http] }
+    /// The services in start order; a `ServiceGroup` stops them in reverse: HTTP, the loop, the broker (which says
+    /// `offline` and stops ingest), then the store, which saves the device states last so none is missed.
+    public var services: [any Service] { [storeWriter, broker, aggregation, http] }
 
     /// The port the HTTP API listens on, once it does (the configuration may ask for port 0).
     public var httpPort: Int? { boundHTTPPort.value }

@@ -81,6 +81,10 @@ final class IngestPipeline: Sendable {
         state.withLock { $0.lightDetail(id: id, now: now) }
     }
 
+    func persistedDevices() -> PersistedDevices {
+        state.withLock { $0.persistedDevices() }
+    }
+
     func currentRejectLog() -> RejectLog {
         rejectLog.withLock { $0 }
     }

@@ -30,17 +30,26 @@ final class StoreWriter: Service, Sendable {
 
     private let pending = Mutex(Pending())
     let database: KerbsideDatabase
+    private let devices: @Sendable () -> PersistedDevices
     private let capacity: Int
     private let metrics: DaemonMetrics
     private let logger: Logger
 
     /// - Parameters:
     ///   - database: where buckets go.
+    ///   - devices: every device's state, saved at shutdown.
     ///   - capacity: how many buckets may wait for a failing disk before the oldest are dropped (and counted).
     ///   - metrics: the daemon's metrics.
     ///   - logger: for write failures and recoveries.
-    init(database: KerbsideDatabase, capacity: Int = 1_000_000, metrics: DaemonMetrics, logger: Logger) {
+    init(
+        database: KerbsideDatabase,
+        devices: @escaping @Sendable () -> PersistedDevices,
+        capacity: Int = 1_000_000,
+        metrics: DaemonMetrics,
+        logger: Logger
+    ) {
         self.database = database
+        self.devices = devices
         self.capacity = capacity
         self.metrics = metrics
         self.logger = logger
@@ -78,6 +87,23 @@ final class StoreWriter: Service, Sendable {
     func run() async throws {
         try? await gracefulShutdown()
         flushNow()
+        saveDevicesNow()
+    }
+
+    /// Saves every device's state, on the writer's queue: at shutdown, so the next start resumes where this one ended.
+    func saveDevicesNow() {
+        queue.sync {
+            let saved = devices()
+            do {
+                try database.save(saved)
+                logger.info(
+                    "saved device states",
+                    metadata: ["store.bays": "\(saved.bays.count)", "store.lights": "\(saved.lights.count)"]
+                )
+            } catch {
+                logger.error("could not save device states", metadata: ["store.error": "\(error)"])
+            }
+        }
     }
 
     private func flush() {

@@ -80,6 +80,18 @@ public final class KerbsideDatabase: Sendable {
                     """
             )
         }
+        migrator.registerMigration("v3-device-state") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE device_state (
+                        kind TEXT NOT NULL,
+                        device TEXT NOT NULL,
+                        state BLOB NOT NULL,
+                        PRIMARY KEY (kind, device)
+                    ) WITHOUT ROWID
+                    """
+            )
+        }
         return migrator
     }
 }

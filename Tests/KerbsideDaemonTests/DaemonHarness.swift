@@ -31,7 +31,15 @@ final class DaemonHarness: Sendable {
     private let runTask = LockedBox<Task<Void, any Error>?>(nil)
     private let group: ServiceGroup
 
-    init(inventory: Inventory = Fixtures.smallCity(), ingest: IngestPolicy = IngestPolicy()) async throws {
+    let storagePath: String
+
+    init(
+        inventory: Inventory = Fixtures.smallCity(),
+        ingest: IngestPolicy = IngestPolicy(),
+        storagePath: String = FileManager.default.temporaryDirectory
+            .appendingPathComponent("kerbside-e2e-\(UUID().uuidString).sqlite").path
+    ) async throws {
+        self.storagePath = storagePath
         // Mosquitto's stock queue (1000 messages per client) drops bursts a busy test machine cannot drain at once;
         // a deployment sizes it the same way (see systemd/mosquitto-kerbside.conf).
         broker = try TestBroker(configuration: ["max_queued_messages 100000"])
@@ -53,8 +61,7 @@ final class DaemonHarness: Sendable {
             topicPrefix: "kerbside",
             instance: "e2e",
             http: HTTPSettings(host: "127.0.0.1", port: 0),
-            storagePath: FileManager.default.temporaryDirectory
-                .appendingPathComponent("kerbside-e2e-\(UUID().uuidString).sqlite").path,
+            storagePath: storagePath,
             ingest: ingest,
             aggregationInterval: 3600,
             logLevel: "warning",

@@ -25,6 +25,12 @@ public struct SeqWindow: Sendable, Equatable {
         self.capacity = max(1, capacity)
     }
 
+    /// A window that remembers `entries` (oldest first), as saved before a restart.
+    public init(capacity: Int = SeqWindow.defaultCapacity, remembering entries: [Entry]) {
+        self.init(capacity: capacity)
+        for entry in entries.suffix(self.capacity) { record(entry) }
+    }
+
     /// Whether `entry` was seen within the window.
     public func contains(_ entry: Entry) -> Bool {
         entries.contains(entry)

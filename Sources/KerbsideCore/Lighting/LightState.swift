@@ -1,7 +1,7 @@
 import Foundation
 
 /// One accepted controller reading as kept in a light's history.
-public struct LightSample: Sendable, Equatable {
+public struct LightSample: Sendable, Equatable, Codable {
     public var at: Date
     public var level: Int
     public var powerWatts: Double?
@@ -22,18 +22,18 @@ public enum LightCondition: String, Sendable, Codable {
 
 /// The live record of one streetlight controller.
 public struct LightState: Sendable {
-    public private(set) var reportedLevel: Int?
-    public private(set) var powerWatts: Double?
-    public private(set) var energyWattHours: Double?
-    public private(set) var faults: [String] = []
+    public internal(set) var reportedLevel: Int?
+    public internal(set) var powerWatts: Double?
+    public internal(set) var energyWattHours: Double?
+    public internal(set) var faults: [String] = []
     /// When the current set of faults was first reported.
-    public private(set) var faultsSince: Date?
-    public private(set) var lastAck: String?
-    public private(set) var lastSeen: Date?
-    public private(set) var lastReadingAt: Date?
+    public internal(set) var faultsSince: Date?
+    public internal(set) var lastAck: String?
+    public internal(set) var lastSeen: Date?
+    public internal(set) var lastReadingAt: Date?
     /// Energy drawn during `energyDay`, from meter deltas, else estimated from power.
-    public private(set) var energyToday = DailyEnergy()
-    public private(set) var history: RingBuffer<LightSample>
+    public internal(set) var energyToday = DailyEnergy()
+    public internal(set) var history: RingBuffer<LightSample>
     public var seqWindow: SeqWindow
 
     public init(historyCapacity: Int, seqWindowCapacity: Int = SeqWindow.defaultCapacity) {
@@ -101,9 +101,9 @@ public struct LightState: Sendable {
 }
 
 /// An accumulator that starts again at each local day.
-public struct DailyEnergy: Sendable, Equatable {
-    public private(set) var day: LocalDay?
-    public private(set) var wattHours: Double = 0
+public struct DailyEnergy: Sendable, Equatable, Codable {
+    public internal(set) var day: LocalDay?
+    public internal(set) var wattHours: Double = 0
 
     mutating func add(_ drawn: Double, on newDay: LocalDay) {
         if day != newDay {

@@ -8,7 +8,7 @@ public enum Occupancy: String, Sendable, Codable, Equatable {
 }
 
 /// One accepted parking reading as kept in a bay's history.
-public struct BaySample: Sendable, Equatable {
+public struct BaySample: Sendable, Equatable, Codable {
     public var at: Date
     public var occupied: Bool
     public var batteryVolts: Double?
@@ -46,19 +46,19 @@ public struct BayTransition: Sendable, Equatable {
 /// overstay) so that no timer has to mutate it.
 public struct BayState: Sendable {
     /// The sensor's last word, ignoring silence.
-    public private(set) var reported: Occupancy = .unknown
+    public internal(set) var reported: Occupancy = .unknown
     /// When `reported` took its value, by the reading's timestamp.
-    public private(set) var since: Date?
+    public internal(set) var since: Date?
     /// Receive time of the last accepted reading: silence is measured on the daemon's clock, not the device's.
-    public private(set) var lastSeen: Date?
+    public internal(set) var lastSeen: Date?
     /// Device time of the last accepted reading, to refuse readings that arrive out of order.
-    public private(set) var lastReadingAt: Date?
-    public private(set) var batteryVolts: Double?
+    public internal(set) var lastReadingAt: Date?
+    public internal(set) var batteryVolts: Double?
     /// When the car now in the bay arrived, if it was seen arriving (free → occupied); a parking session's start.
-    public private(set) var arrivedAt: Date?
+    public internal(set) var arrivedAt: Date?
     /// Times of recent free↔occupied changes, newest last, for flapping.
-    public private(set) var changeTimes: RingBuffer<Date>
-    public private(set) var history: RingBuffer<BaySample>
+    public internal(set) var changeTimes: RingBuffer<Date>
+    public internal(set) var history: RingBuffer<BaySample>
     public var seqWindow: SeqWindow
 
     public init(historyCapacity: Int, flappingMaxChanges: Int, seqWindowCapacity: Int = SeqWindow.defaultCapacity) {

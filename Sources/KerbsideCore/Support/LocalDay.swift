@@ -1,7 +1,7 @@
 import Foundation
 
 /// A calendar day in the site's time zone; a 23 h or 25 h DST day is one day.
-public struct LocalDay: Sendable, Hashable, Comparable, CustomStringConvertible {
+public struct LocalDay: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
     public var year: Int
     public var month: Int
     public var day: Int

@@ -1,0 +1,52 @@
+import Foundation
+import GRDB
+import KerbsideCore
+
+extension KerbsideDatabase {
+    /// Replaces the saved device states with `devices`, in one transaction.
+    ///
+    /// - Parameter devices: every device heard from, as `LiveState.persistedDevices()` gives them.
+    /// - Throws: `StoreError` with code `write`; the previous save stays whole then.
+    public func save(_ devices: PersistedDevices) throws(StoreError) {
+        do {
+            let encoder = JSONEncoder()
+            let bays = try devices.bays.map { ($0.sensor, try encoder.encode($0)) }
+            let lights = try devices.lights.map { ($0.controller, try encoder.encode($0)) }
+            try pool.write { db in
+                try db.execute(sql: "DELETE FROM device_state")
+                let statement = try db.cachedStatement(
+                    sql: "INSERT INTO device_state (kind, device, state) VALUES (?, ?, ?)"
+                )
+                for (sensor, state) in bays { try statement.execute(arguments: ["bay", sensor, state]) }
+                for (controller, state) in lights { try statement.execute(arguments: ["light", controller, state]) }
+            }
+        } catch {
+            throw StoreError(.write, "saving device states: \(error)")
+        }
+    }
+
+    /// The device states saved by the last `save(_:)`; empty on a new database.
+    ///
+    /// - Returns: the saved bays and lights.
+    /// - Throws: `StoreError` with code `read`, also for a saved state this version cannot decode.
+    public func savedDevices() throws(StoreError) -> PersistedDevices {
+        do {
+            let decoder = JSONDecoder()
+            return try pool.read { db in
+                var devices = PersistedDevices(bays: [], lights: [])
+                for row in try Row.fetchAll(db, sql: "SELECT kind, state FROM device_state") {
+                    let kind: String = row["kind"]
+                    let state: Data = row["state"]
+                    switch kind {
+                    case "bay": devices.bays.append(try decoder.decode(PersistedBay.self, from: state))
+                    case "light": devices.lights.append(try decoder.decode(PersistedLight.self, from: state))
+                    default: continue
+                    }
+                }
+                return devices
+            }
+        } catch {
+            throw StoreError(.read, "reading saved device states: \(error)")
+        }
+    }
+}
