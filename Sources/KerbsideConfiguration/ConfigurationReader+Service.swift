@@ -14,9 +14,19 @@ extension ConfigurationReader {
         return settings
     }
 
-    func readStoragePath(_ document: YAMLMapping) -> String {
-        let path = document.mapping("storage", keys: ["path"])?.string("path") ?? "kerbside.sqlite"
-        return resolve(path)
+    func readStorage(_ document: YAMLMapping) -> (path: String, retention: RetentionPolicy) {
+        var retention = RetentionPolicy()
+        guard let storage = document.mapping("storage", keys: ["path", "retention"]) else {
+            return (resolve("kerbside.sqlite"), retention)
+        }
+        if let levels = storage.mapping("retention", keys: RollupStep.allCases.map(\.rawValue)) {
+            let range: ClosedRange<TimeInterval> = 3600...(100 * 366 * 86_400)
+            retention.minute = levels.duration("1m", in: range) ?? retention.minute
+            retention.quarterHour = levels.duration("15m", in: range) ?? retention.quarterHour
+            retention.hour = levels.duration("1h", in: range) ?? retention.hour
+            retention.day = levels.duration("1d", in: range) ?? retention.day
+        }
+        return (resolve(storage.string("path") ?? "kerbside.sqlite"), retention)
     }
 
     /// The ingest limits; the ranges are generous and only catch a slipped digit or unit.

@@ -28,7 +28,7 @@ struct ConfigurationReader {
         let (topicPrefix, instance) = readMQTT(document)
         let broker = readBroker(document, instance: instance)
         let http = readHTTP(document)
-        let storagePath = readStoragePath(document)
+        let storage = readStorage(document)
         let ingest = readIngest(document)
         let aggregationInterval = readAggregationInterval(document)
         let logLevel = readLogLevel(document)
@@ -55,7 +55,8 @@ struct ConfigurationReader {
             topicPrefix: topicPrefix,
             instance: instance,
             http: http,
-            storagePath: storagePath,
+            storagePath: storage.path,
+            retention: storage.retention,
             ingest: ingest,
             aggregationInterval: aggregationInterval,
             logLevel: logLevel,

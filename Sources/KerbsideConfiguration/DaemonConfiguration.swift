@@ -17,6 +17,8 @@ public struct DaemonConfiguration: Sendable {
     public var http: HTTPSettings
     /// Absolute path of the SQLite database.
     public var storagePath: String
+    /// How long each rollup level is kept.
+    public var retention: RetentionPolicy
     public var ingest: IngestPolicy
     /// Period of the hot aggregation loop.
     public var aggregationInterval: TimeInterval
@@ -37,6 +39,7 @@ public struct DaemonConfiguration: Sendable {
         instance: String,
         http: HTTPSettings,
         storagePath: String,
+        retention: RetentionPolicy = RetentionPolicy(),
         ingest: IngestPolicy,
         aggregationInterval: TimeInterval,
         logLevel: String,
@@ -51,6 +54,7 @@ public struct DaemonConfiguration: Sendable {
         self.instance = instance
         self.http = http
         self.storagePath = storagePath
+        self.retention = retention
         self.ingest = ingest
         self.aggregationInterval = aggregationInterval
         self.logLevel = logLevel

@@ -60,6 +60,8 @@ public final class Daemon: Sendable {
         let storeWriter = StoreWriter(
             database: database,
             devices: { pipeline.persistedDevices() },
+            timeZone: configuration.site.timeZone,
+            retention: configuration.retention,
             metrics: metrics,
             logger: logger
         )
@@ -170,6 +172,15 @@ struct DaemonStateProvider: LiveStateProviding {
         guard snapshot.zones.contains(where: { $0.id == zone }) else { return nil }
         // Whole buckets only: a `from` inside a bucket reaches back to its start.
         let from = step.buckets(from: from, to: to, timeZone: timeZone).first?.start ?? from
+        // Closed buckets of coarser levels are stored; what is newer is summed from the minutes.
+        let stored = step == .minute ? [] : try storeWriter.database.rollups(step, zone: zone, from: from, to: to)
+        let minutesFrom = stored.last?.end ?? from
+        let fresh = try minuteHistory(zone: zone, from: minutesFrom, to: to, snapshot: snapshot)
+        return stored + step.group(fresh, from: minutesFrom, to: to, timeZone: timeZone)
+    }
+
+    /// The minutes of `from..<to`: stored, then waiting for the disk, then the open one, newest source winning.
+    private func minuteHistory(zone: String, from: Date, to: Date, snapshot: LiveSnapshot) throws -> [ZoneRollup] {
         var byStart: [Date: ZoneRollup] = [:]
         // Newest source wins: stored rows, then rows still waiting for the disk, then the open minute.
         for rollup in try storeWriter.database.minuteRollups(zone: zone, from: from, to: to) {
@@ -181,7 +192,7 @@ struct DaemonStateProvider: LiveStateProviding {
         for rollup in snapshot.openRollups where rollup.zone == zone && rollup.start < to && rollup.duration > 0 {
             byStart[rollup.start] = rollup
         }
-        return step.group(Array(byStart.values), from: from, to: to, timeZone: timeZone)
+        return Array(byStart.values)
     }
     func metricsExposition() -> String { renderMetrics() }
 }

@@ -31,6 +31,8 @@ final class StoreWriter: Service, Sendable {
     private let pending = Mutex(Pending())
     let database: KerbsideDatabase
     private let devices: @Sendable () -> PersistedDevices
+    private let timeZone: TimeZone
+    private let retention: RetentionPolicy
     private let capacity: Int
     private let metrics: DaemonMetrics
     private let logger: Logger
@@ -38,18 +40,24 @@ final class StoreWriter: Service, Sendable {
     /// - Parameters:
     ///   - database: where buckets go.
     ///   - devices: every device's state, saved at shutdown.
+    ///   - timeZone: the site's zone, for the local-day level.
+    ///   - retention: how long each level is kept.
     ///   - capacity: how many buckets may wait for a failing disk before the oldest are dropped (and counted).
     ///   - metrics: the daemon's metrics.
     ///   - logger: for write failures and recoveries.
     init(
         database: KerbsideDatabase,
         devices: @escaping @Sendable () -> PersistedDevices,
+        timeZone: TimeZone,
+        retention: RetentionPolicy,
         capacity: Int = 1_000_000,
         metrics: DaemonMetrics,
         logger: Logger
     ) {
         self.database = database
         self.devices = devices
+        self.timeZone = timeZone
+        self.retention = retention
         self.capacity = capacity
         self.metrics = metrics
         self.logger = logger
@@ -111,6 +119,9 @@ final class StoreWriter: Service, Sendable {
         guard !batch.isEmpty || !sessions.isEmpty else { return }
         do {
             try database.write(minuteRollups: batch, sessions: sessions)
+            if let until = batch.map(\.end).max() {
+                try database.maintainLevels(until: until, timeZone: timeZone, retention: retention)
+            }
             let recovered = pending.withLock { pending -> Bool in
                 pending.rollups.removeFirst(min(batch.count, pending.rollups.count))
                 pending.sessions.removeFirst(min(sessions.count, pending.sessions.count))

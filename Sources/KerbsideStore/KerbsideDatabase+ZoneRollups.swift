@@ -15,7 +15,7 @@ extension KerbsideDatabase {
         try write(minuteRollups: rollups, sessions: [])
     }
 
-    static func insert(_ rollups: [ZoneRollup], into db: Database) throws {
+    static func insert(_ rollups: [ZoneRollup], level: String = minuteLevel, into db: Database) throws {
         guard !rollups.isEmpty else { return }
         let statement = try db.cachedStatement(
             sql: """
@@ -27,7 +27,7 @@ extension KerbsideDatabase {
         )
         for rollup in rollups {
             try statement.execute(arguments: [
-                minuteLevel, rollup.zone, Int64(rollup.start.timeIntervalSince1970), rollup.duration,
+                level, rollup.zone, Int64(rollup.start.timeIntervalSince1970), rollup.duration,
                 rollup.capacity, rollup.occupiedBaySeconds, rollup.knownBaySeconds, rollup.unknownBaySeconds,
                 rollup.occupiedMax, rollup.freeMin, rollup.arrivals, rollup.departures,
             ])
@@ -43,24 +43,31 @@ extension KerbsideDatabase {
     /// - Returns: the buckets, oldest first.
     /// - Throws: `StoreError` with code `read`.
     public func minuteRollups(zone: String, from: Date, to: Date) throws(StoreError) -> [ZoneRollup] {
-        do {
-            return try pool.read { db in
-                let rows = try Row.fetchAll(
-                    db,
-                    sql: """
-                        SELECT * FROM zone_rollup WHERE level = ? AND zone = ? AND start >= ? AND start < ?
-                        ORDER BY start
-                        """,
-                    arguments: [
-                        Self.minuteLevel, zone, Int64(from.timeIntervalSince1970.rounded(.down)),
-                        Int64(to.timeIntervalSince1970.rounded(.up)),
-                    ]
-                )
-                return rows.map(Self.rollup(from:))
-            }
-        } catch {
-            throw StoreError(.read, "\(error)")
+        try rollups(.minute, zone: zone, from: from, to: to)
+    }
+
+    static func rollups(level: String, zone: String?, from: Date, to: Date, in db: Database) throws -> [ZoneRollup] {
+        let bounds: [any DatabaseValueConvertible] = [
+            Int64(from.timeIntervalSince1970.rounded(.down)), Int64(to.timeIntervalSince1970.rounded(.up)),
+        ]
+        let rows: [Row]
+        if let zone {
+            rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM zone_rollup WHERE level = ? AND zone = ? AND start >= ? AND start < ?
+                    ORDER BY start
+                    """,
+                arguments: StatementArguments([level, zone] + bounds)
+            )
+        } else {
+            rows = try Row.fetchAll(
+                db,
+                sql: "SELECT * FROM zone_rollup WHERE level = ? AND start >= ? AND start < ? ORDER BY start",
+                arguments: StatementArguments([level] + bounds)
+            )
         }
+        return rows.map(rollup(from:))
     }
 
     private static func rollup(from row: Row) -> ZoneRollup {

@@ -74,5 +74,32 @@ struct DemoConfigurationTests {
         #expect(configuration.broker.port == 1883)
         #expect(configuration.broker.clientID == "kerbsided-default")
         #expect(configuration.http.maxBodyBytes == 65536)
+        #expect(configuration.retention == RetentionPolicy())
+    }
+
+    @Test("retention levels are read, and a bad one is located")
+    func retention() throws {
+        let fixture = try ConfigurationFixture()
+        let demo = URL(fileURLWithPath: Self.demoFile).deletingLastPathComponent()
+        let base = try String(contentsOf: demo.appendingPathComponent("kerbside.yaml"), encoding: .utf8)
+            .replacingOccurrences(
+                of: "  path: ../../.demo/kerbside-demo.sqlite",
+                with: "  path: x.sqlite\n  retention: {1m: 2d, 1d: 5y}"
+            )
+        for name in ["bays.geojson", "lights.geojson"] {
+            try fixture.write(name, String(contentsOf: demo.appendingPathComponent(name), encoding: .utf8))
+        }
+        #expect(throws: ConfigurationError.self) {
+            _ = try ConfigurationLoader.load(yaml: base, file: "k.yaml", baseDirectory: fixture.directory.path)
+        }
+        let good = base.replacingOccurrences(of: "5y", with: "1825d")
+        let configuration = try ConfigurationLoader.load(
+            yaml: good,
+            file: "k.yaml",
+            baseDirectory: fixture.directory.path
+        )
+        #expect(configuration.retention.minute == 2 * 86_400)
+        #expect(configuration.retention.day == 1825 * 86_400)
+        #expect(configuration.retention.hour == RetentionPolicy().hour)
     }
 }

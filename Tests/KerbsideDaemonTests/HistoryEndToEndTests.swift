@@ -80,6 +80,34 @@ struct HistoryEndToEndTests {
         try await harness.shutdown()
     }
 
+    @Test func closedQuarterHoursComeFromTheStoreAndNewerOnesFromMinutes() async throws {
+        let harness = try await DaemonHarness()
+        let t0 = harness.clock.now()
+        for sensor in ["s-c1", "s-c2", "s-c3", "s-c4"] { try harness.park(sensor, #"{"occupied":true}"#) }
+        try await harness.waitForMessages(4)
+        harness.clock.advance(by: 20 * 60)
+        try harness.park("s-c1", #"{"occupied":true}"#)  // a heartbeat keeps c1 fresh; the others stay known too
+        try await harness.waitForMessages(5)
+        harness.aggregate()
+        harness.daemon.storeWriter.flushNow()
+        let stored = try harness.daemon.storeWriter.database.rollups(
+            .quarterHour,
+            zone: "centre",
+            from: t0,
+            to: t0.addingTimeInterval(3600)
+        )
+        #expect(stored.count == 1, "the first quarter hour has closed and was derived")
+        let from = RFC3339.format(t0)
+        let to = RFC3339.format(t0.addingTimeInterval(1800))
+        let quarters = try await harness.getJSONArray(
+            "/api/v1/parking/zones/centre/history?from=\(from)&to=\(to)&step=15m"
+        )
+        #expect(quarters.count == 2)
+        #expect(quarters.map { $0["occupancy_avg"] as? Double } == [1, 1])
+        #expect(quarters.first?["arrivals"] as? Int == 0, "unknown → occupied is no arrival")
+        try await harness.shutdown()
+    }
+
     @Test func badHistoryQueriesAreClear400s() async throws {
         let harness = try await DaemonHarness()
         for query in [

@@ -96,4 +96,21 @@ struct KerbsideDatabaseTests {
         #expect(read.first?.isOverstay == true)
         #expect(try database.sessions(zone: "z", from: t0, to: t0.addingTimeInterval(86_400)).count == 2)
     }
+
+    @Test func coarserLevelsAreDerivedOnceClosedAndEachLevelIsPruned() throws {
+        let database = try KerbsideDatabase(path: try temporaryPath())
+        let paris = TimeZone(identifier: "Europe/Paris") ?? .gmt
+        try database.write(minuteRollups: (0..<30).map { minute($0, occupied: $0 < 15 ? 120 : 0) })
+        let until = t0.addingTimeInterval(1800)
+        let retention = RetentionPolicy(minute: 900, quarterHour: 86_400, hour: 86_400, day: 86_400)
+        try database.maintainLevels(until: until, timeZone: paris, retention: retention)
+        let quarters = try database.rollups(.quarterHour, zone: "z", from: t0, to: until)
+        #expect(quarters.map(\.occupancyAverage) == [1, 0])
+        #expect(quarters.map(\.arrivals) == [15, 15])
+        #expect(try database.rollups(.hour, zone: "z", from: t0, to: until).isEmpty, "the hour has not closed")
+        #expect(try database.minuteRollups(zone: "z", from: t0, to: until).count == 15, "minutes past 900 s pruned")
+        // Running again derives nothing twice.
+        try database.maintainLevels(until: until, timeZone: paris, retention: retention)
+        #expect(try database.rollups(.quarterHour, zone: "z", from: t0, to: until).count == 2)
+    }
 }
