@@ -4,7 +4,8 @@ import KerbsideCore
 
 extension KerbsideDatabase {
     /// Stores the coarser levels (15 min, 1 h, local days) of every bucket that closed by `until` and is not stored
-    /// yet, then deletes each level's buckets older than its retention; one transaction.
+    /// yet, then deletes each level's buckets older than its retention, and sessions older than the daily level's;
+    /// one transaction.
     ///
     /// Every level is summed from the minutes, which is exact because buckets keep integrals; a level's bucket is
     /// derived once, when it has closed, so pruned minutes are never needed again.
@@ -20,6 +21,11 @@ extension KerbsideDatabase {
                 for step in [RollupStep.quarterHour, .hour, .day] {
                     try Self.derive(step, until: until, timeZone: timeZone, in: db)
                 }
+                // Sessions are kept as long as the daily level they add up to.
+                try db.execute(
+                    sql: "DELETE FROM parking_session WHERE departed < ?",
+                    arguments: [until.addingTimeInterval(-retention.day).timeIntervalSince1970]
+                )
                 for step in RollupStep.allCases {
                     try db.execute(
                         sql: "DELETE FROM zone_rollup WHERE level = ? AND start < ?",

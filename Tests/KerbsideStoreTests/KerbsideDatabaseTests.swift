@@ -112,5 +112,14 @@ struct KerbsideDatabaseTests {
         // Running again derives nothing twice.
         try database.maintainLevels(until: until, timeZone: paris, retention: retention)
         #expect(try database.rollups(.quarterHour, zone: "z", from: t0, to: until).count == 2)
+        try database.write(sessions: [
+            ParkingSession(bay: "b", zone: "z", arrived: t0, departed: t0.addingTimeInterval(60), maxStayMinutes: nil)
+        ])
+        try database.maintainLevels(
+            until: t0.addingTimeInterval(86_400 + 120),
+            timeZone: paris,
+            retention: retention
+        )
+        #expect(try database.sessions(zone: "z", from: t0, to: until).isEmpty, "sessions go with the daily level")
     }
 }
