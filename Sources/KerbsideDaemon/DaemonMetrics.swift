@@ -14,6 +14,7 @@ struct DaemonMetrics: Sendable {
     let rollupsWritten: Counter
     let rollupWriteFailures: Counter
     let rollupsPending: Gauge
+    let storeDropped: Counter
 
     init(factory: any MetricsFactory) {
         messagesIn = Counter(label: "kerbside_mqtt_messages_total", factory: factory)
@@ -37,5 +38,6 @@ struct DaemonMetrics: Sendable {
         rollupsWritten = Counter(label: "kerbside_rollups_written_total", factory: factory)
         rollupWriteFailures = Counter(label: "kerbside_rollup_write_failures_total", factory: factory)
         rollupsPending = Gauge(label: "kerbside_rollups_pending", factory: factory)
+        storeDropped = Counter(label: "kerbside_store_dropped_total", factory: factory)
     }
 }

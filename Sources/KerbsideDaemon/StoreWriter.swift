@@ -14,15 +14,27 @@ final class StoreWriter: Service, Sendable {
         var rollups: [ZoneRollup] = []
         var sessions: [ParkingSession] = []
         var lastError: StoreError?
-        var dropped = 0
+        /// Oldest entries dropped so far because the queue was full; they were at the front.
+        var droppedRollups = 0
+        var droppedSessions = 0
 
         mutating func trim(to capacity: Int) {
             let excess = rollups.count + sessions.count - capacity
             guard excess > 0 else { return }
             let fromRollups = min(excess, rollups.count)
+            let fromSessions = min(excess - fromRollups, sessions.count)
             rollups.removeFirst(fromRollups)
-            sessions.removeFirst(min(excess - fromRollups, sessions.count))
-            dropped += excess
+            sessions.removeFirst(fromSessions)
+            droppedRollups += fromRollups
+            droppedSessions += fromSessions
+        }
+
+        /// Removes a written batch that was taken from the front, minus what a trim already dropped meanwhile.
+        mutating func removeWritten(rollups written: Int, sessions writtenSessions: Int, droppedBefore: (Int, Int)) {
+            rollups.removeFirst(min(rollups.count, max(0, written - (droppedRollups - droppedBefore.0))))
+            sessions.removeFirst(
+                min(sessions.count, max(0, writtenSessions - (droppedSessions - droppedBefore.1)))
+            )
         }
     }
 
@@ -66,11 +78,14 @@ final class StoreWriter: Service, Sendable {
     /// Queues buckets and sessions and schedules a write; returns at once.
     func enqueue(rollups: [ZoneRollup], sessions: [ParkingSession]) {
         guard !rollups.isEmpty || !sessions.isEmpty else { return }
-        pending.withLock { pending in
+        let dropped = pending.withLock { pending in
+            let before = pending.droppedRollups + pending.droppedSessions
             pending.rollups += rollups
             pending.sessions += sessions
             pending.trim(to: capacity)
+            return pending.droppedRollups + pending.droppedSessions - before
         }
+        if dropped > 0 { metrics.storeDropped.increment(by: dropped) }
         queue.async { self.flush() }
     }
 
@@ -115,16 +130,19 @@ final class StoreWriter: Service, Sendable {
     }
 
     private func flush() {
-        let (batch, sessions) = pending.withLock { ($0.rollups, $0.sessions) }
+        let (batch, sessions, droppedBefore) = pending.withLock {
+            ($0.rollups, $0.sessions, ($0.droppedRollups, $0.droppedSessions))
+        }
         guard !batch.isEmpty || !sessions.isEmpty else { return }
         do {
             try database.write(minuteRollups: batch, sessions: sessions)
+            pending.withLock {
+                $0.removeWritten(rollups: batch.count, sessions: sessions.count, droppedBefore: droppedBefore)
+            }
             if let until = batch.map(\.end).max() {
                 try database.maintainLevels(until: until, timeZone: timeZone, retention: retention)
             }
             let recovered = pending.withLock { pending -> Bool in
-                pending.rollups.removeFirst(min(batch.count, pending.rollups.count))
-                pending.sessions.removeFirst(min(sessions.count, pending.sessions.count))
                 defer { pending.lastError = nil }
                 return pending.lastError != nil
             }
