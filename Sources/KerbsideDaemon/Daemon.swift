@@ -80,7 +80,15 @@ public final class Daemon: Sendable {
             store: store,
             clock: clock,
             publishSign: { broker.publishSign($0, payload: $1) },
-            handOffToStore: { storeWriter.enqueue(rollups: $0.closedRollups, sessions: $0.endedSessions) },
+            handOffToStore: {
+                storeWriter.enqueue(
+                    StoreBatch(
+                        zoneRollups: $0.closedRollups,
+                        groupRollups: $0.closedGroupRollups,
+                        sessions: $0.endedSessions
+                    )
+                )
+            },
             metrics: metrics,
             logger: logger
         )
@@ -158,8 +166,8 @@ struct DaemonStateProvider: LiveStateProviding {
         guard let figures = store.current.snapshot.zones.first(where: { $0.id == zone }) else { return nil }
         var sessions = try storeWriter.database.sessions(zone: zone, from: from, to: to)
         let stored = Set(sessions.map { "\($0.bay)@\($0.arrived.timeIntervalSince1970)" })
-        for session in storeWriter.pendingSessions(zone: zone)
-        where session.departed >= from && session.departed < to
+        for session in storeWriter.pendingBatch.sessions
+        where session.zone == zone && session.departed >= from && session.departed < to
             && !stored.contains("\(session.bay)@\(session.arrived.timeIntervalSince1970)")
         {
             sessions.append(session)
@@ -181,18 +189,69 @@ struct DaemonStateProvider: LiveStateProviding {
 
     /// The minutes of `from..<to`: stored, then waiting for the disk, then the open one, newest source winning.
     private func minuteHistory(zone: String, from: Date, to: Date, snapshot: LiveSnapshot) throws -> [ZoneRollup] {
-        var byStart: [Date: ZoneRollup] = [:]
-        // Newest source wins: stored rows, then rows still waiting for the disk, then the open minute.
-        for rollup in try storeWriter.database.minuteRollups(zone: zone, from: from, to: to) {
-            byStart[rollup.start] = rollup
+        Self.newestWins(
+            [
+                try storeWriter.database.minuteRollups(zone: zone, from: from, to: to),
+                storeWriter.pendingBatch.zoneRollups.filter { $0.zone == zone },
+                snapshot.openRollups.filter { $0.zone == zone && $0.duration > 0 },
+            ],
+            from: from,
+            to: to
+        )
+    }
+
+    func groupHistory(group: String, from: Date, to: Date, step: RollupStep) throws -> [GroupRollup]? {
+        let snapshot = store.current.snapshot
+        guard snapshot.groups.contains(where: { $0.id == group }) else { return nil }
+        let from = step.buckets(from: from, to: to, timeZone: timeZone).first?.start ?? from
+        let stored =
+            step == .minute ? [] : try storeWriter.database.groupRollups(step, group: group, from: from, to: to)
+        let minutesFrom = stored.last?.end ?? from
+        let fresh = try groupMinutes(group: group, from: minutesFrom, to: to, snapshot: snapshot)
+        return stored + step.group(fresh, from: minutesFrom, to: to, timeZone: timeZone)
+    }
+
+    func groupNights(group: String, from: Date, to: Date) throws -> [(night: LightingNight, figures: GroupRollup)]? {
+        let snapshot = store.current.snapshot
+        guard snapshot.groups.contains(where: { $0.id == group }) else { return nil }
+        let nights = LightingNight.nights(from: from, to: to, timeZone: timeZone)
+        guard let first = nights.first, let last = nights.last else { return [] }
+        // Nights start at local noon, which the quarter-hour level always reaches (every zone offset is a
+        // multiple of 15 min); what is newer than it is summed from the minutes.
+        let quarters = try storeWriter.database.groupRollups(
+            .quarterHour,
+            group: group,
+            from: first.start,
+            to: last.end
+        )
+        let minutesFrom = quarters.last?.end ?? first.start
+        let fresh = try groupMinutes(group: group, from: minutesFrom, to: last.end, snapshot: snapshot)
+        let merged = mergeRollups(quarters + fresh, into: nights.map { ($0.start, $0.end) })
+        return nights.compactMap { night in
+            merged.first { $0.start == night.start }.map { (night, $0) }
         }
-        for rollup in storeWriter.pendingRollups(zone: zone) where rollup.start >= from && rollup.start < to {
-            byStart[rollup.start] = rollup
-        }
-        for rollup in snapshot.openRollups where rollup.zone == zone && rollup.start < to && rollup.duration > 0 {
-            byStart[rollup.start] = rollup
+    }
+
+    private func groupMinutes(group: String, from: Date, to: Date, snapshot: LiveSnapshot) throws -> [GroupRollup] {
+        Self.newestWins(
+            [
+                try storeWriter.database.groupRollups(.minute, group: group, from: from, to: to),
+                storeWriter.pendingBatch.groupRollups.filter { $0.group == group },
+                snapshot.openGroupRollups.filter { $0.group == group && $0.duration > 0 },
+            ],
+            from: from,
+            to: to
+        )
+    }
+
+    /// The buckets of `from..<to` from several sources, a later source's bucket replacing an earlier one's.
+    private static func newestWins<Bucket: RollupBucket>(_ sources: [[Bucket]], from: Date, to: Date) -> [Bucket] {
+        var byStart: [Date: Bucket] = [:]
+        for source in sources {
+            for bucket in source where bucket.start >= from && bucket.start < to { byStart[bucket.start] = bucket }
         }
         return Array(byStart.values)
     }
+
     func metricsExposition() -> String { renderMetrics() }
 }

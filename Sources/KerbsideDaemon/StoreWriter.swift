@@ -10,30 +10,60 @@ import Synchronization
 /// the aggregation loop ever waits on the disk. When a write fails (disk full, database locked) they stay pending,
 /// in a bounded queue, and go out with the next attempt; the failure shows in `/readyz` and the metrics until then.
 final class StoreWriter: Service, Sendable {
-    private struct Pending {
-        var rollups: [ZoneRollup] = []
-        var sessions: [ParkingSession] = []
-        var lastError: StoreError?
-        /// Oldest entries dropped so far because the queue was full; they were at the front.
-        var droppedRollups = 0
-        var droppedSessions = 0
+    /// Dropped counts per kind of row, so a written batch taken from the front can be removed exactly even when the
+    /// full queue dropped its oldest rows meanwhile.
+    private struct DropCounts: Equatable {
+        var zoneRollups = 0
+        var groupRollups = 0
+        var sessions = 0
+        var total: Int { zoneRollups + groupRollups + sessions }
+    }
 
+    private struct Pending {
+        var batch = StoreBatch()
+        var lastError: StoreError?
+        var dropped = DropCounts()
+
+        /// Drops the oldest rows beyond `capacity`: zone buckets first, then group buckets, then sessions.
         mutating func trim(to capacity: Int) {
-            let excess = rollups.count + sessions.count - capacity
+            var excess = batch.count - capacity
             guard excess > 0 else { return }
-            let fromRollups = min(excess, rollups.count)
-            let fromSessions = min(excess - fromRollups, sessions.count)
-            rollups.removeFirst(fromRollups)
-            sessions.removeFirst(fromSessions)
-            droppedRollups += fromRollups
-            droppedSessions += fromSessions
+            let zones = min(excess, batch.zoneRollups.count)
+            batch.zoneRollups.removeFirst(zones)
+            excess -= zones
+            let groups = min(excess, batch.groupRollups.count)
+            batch.groupRollups.removeFirst(groups)
+            excess -= groups
+            let sessions = min(excess, batch.sessions.count)
+            batch.sessions.removeFirst(sessions)
+            dropped.zoneRollups += zones
+            dropped.groupRollups += groups
+            dropped.sessions += sessions
         }
 
         /// Removes a written batch that was taken from the front, minus what a trim already dropped meanwhile.
-        mutating func removeWritten(rollups written: Int, sessions writtenSessions: Int, droppedBefore: (Int, Int)) {
-            rollups.removeFirst(min(rollups.count, max(0, written - (droppedRollups - droppedBefore.0))))
-            sessions.removeFirst(
-                min(sessions.count, max(0, writtenSessions - (droppedSessions - droppedBefore.1)))
+        mutating func removeWritten(_ written: StoreBatch, droppedBefore: DropCounts) {
+            func remaining(_ count: Int, _ droppedNow: Int, _ droppedThen: Int, _ available: Int) -> Int {
+                min(available, max(0, count - (droppedNow - droppedThen)))
+            }
+            batch.zoneRollups.removeFirst(
+                remaining(
+                    written.zoneRollups.count,
+                    dropped.zoneRollups,
+                    droppedBefore.zoneRollups,
+                    batch.zoneRollups.count
+                )
+            )
+            batch.groupRollups.removeFirst(
+                remaining(
+                    written.groupRollups.count,
+                    dropped.groupRollups,
+                    droppedBefore.groupRollups,
+                    batch.groupRollups.count
+                )
+            )
+            batch.sessions.removeFirst(
+                remaining(written.sessions.count, dropped.sessions, droppedBefore.sessions, batch.sessions.count)
             )
         }
     }
@@ -76,14 +106,15 @@ final class StoreWriter: Service, Sendable {
     }
 
     /// Queues buckets and sessions and schedules a write; returns at once.
-    func enqueue(rollups: [ZoneRollup], sessions: [ParkingSession]) {
-        guard !rollups.isEmpty || !sessions.isEmpty else { return }
+    func enqueue(_ batch: StoreBatch) {
+        guard !batch.isEmpty else { return }
         let dropped = pending.withLock { pending in
-            let before = pending.droppedRollups + pending.droppedSessions
-            pending.rollups += rollups
-            pending.sessions += sessions
+            let before = pending.dropped.total
+            pending.batch.zoneRollups += batch.zoneRollups
+            pending.batch.groupRollups += batch.groupRollups
+            pending.batch.sessions += batch.sessions
             pending.trim(to: capacity)
-            return pending.droppedRollups + pending.droppedSessions - before
+            return pending.dropped.total - before
         }
         if dropped > 0 { metrics.storeDropped.increment(by: dropped) }
         queue.async { self.flush() }
@@ -97,15 +128,8 @@ final class StoreWriter: Service, Sendable {
     /// The last write error, while writes keep failing.
     var lastError: StoreError? { pending.withLock { $0.lastError } }
 
-    /// Buckets written neither yet nor lost: history answers include them.
-    func pendingRollups(zone: String) -> [ZoneRollup] {
-        pending.withLock { $0.rollups.filter { $0.zone == zone } }
-    }
-
-    /// Sessions not written yet, for history answers.
-    func pendingSessions(zone: String) -> [ParkingSession] {
-        pending.withLock { $0.sessions.filter { $0.zone == zone } }
-    }
+    /// Rows written neither yet nor lost: history answers include them.
+    var pendingBatch: StoreBatch { pending.withLock { $0.batch } }
 
     func run() async throws {
         try? await gracefulShutdown()
@@ -130,23 +154,19 @@ final class StoreWriter: Service, Sendable {
     }
 
     private func flush() {
-        let (batch, sessions, droppedBefore) = pending.withLock {
-            ($0.rollups, $0.sessions, ($0.droppedRollups, $0.droppedSessions))
-        }
-        guard !batch.isEmpty || !sessions.isEmpty else { return }
+        let (batch, droppedBefore) = pending.withLock { ($0.batch, $0.dropped) }
+        guard !batch.isEmpty else { return }
         do {
-            try database.write(minuteRollups: batch, sessions: sessions)
-            pending.withLock {
-                $0.removeWritten(rollups: batch.count, sessions: sessions.count, droppedBefore: droppedBefore)
-            }
-            if let until = batch.map(\.end).max() {
+            try database.write(batch)
+            pending.withLock { $0.removeWritten(batch, droppedBefore: droppedBefore) }
+            if let until = (batch.zoneRollups.map(\.end) + batch.groupRollups.map(\.end)).max() {
                 try database.maintainLevels(until: until, timeZone: timeZone, retention: retention)
             }
             let recovered = pending.withLock { pending -> Bool in
                 defer { pending.lastError = nil }
                 return pending.lastError != nil
             }
-            metrics.rollupsWritten.increment(by: batch.count)
+            metrics.rollupsWritten.increment(by: batch.zoneRollups.count + batch.groupRollups.count)
             if recovered { logger.notice("rollup writes recovered", metadata: ["store.rows": "\(batch.count)"]) }
         } catch {
             let isNew = pending.withLock { pending -> Bool in
@@ -158,6 +178,6 @@ final class StoreWriter: Service, Sendable {
                 logger.error("rollup write failed; keeping buckets pending", metadata: ["store.error": "\(error)"])
             }
         }
-        metrics.rollupsPending.record(pending.withLock { $0.rollups.count + $0.sessions.count })
+        metrics.rollupsPending.record(pending.withLock { $0.batch.count })
     }
 }

@@ -33,12 +33,33 @@ struct HistoryQuery {
         }
     }
 
-    private static func instant(_ parameters: Parameters, _ name: String) throws -> Date? {
+    static func instant(_ parameters: Parameters, _ name: String) throws -> Date? {
         guard let text = parameters.get(name) else { return nil }
         do {
             return try RFC3339.parse(text)
         } catch {
             throw APIError.badRequest("\(name) must be an RFC 3339 instant such as 2026-11-21T18:00:00Z: \(error)")
+        }
+    }
+}
+
+/// `from` and `to` of a per-night request: the last week by default, at most `maximumNights`.
+struct NightsQuery {
+    static let maximumNights = 400
+
+    let from: Date
+    let to: Date
+
+    /// - Parameters:
+    ///   - parameters: the request's query.
+    ///   - now: the default `to`; the default `from` is a week earlier.
+    /// - Throws: `APIError` (400) for an unreadable instant, an empty span or too many nights.
+    init(_ parameters: Parameters, now: Date) throws {
+        to = try HistoryQuery.instant(parameters, "to") ?? now
+        from = try HistoryQuery.instant(parameters, "from") ?? to.addingTimeInterval(-7 * 86_400)
+        guard from < to else { throw APIError.badRequest("from must be before to") }
+        if to.timeIntervalSince(from) > Double(Self.maximumNights) * 86_400 {
+            throw APIError.badRequest("ask for at most \(Self.maximumNights) nights at once")
         }
     }
 }

@@ -118,6 +118,23 @@ public enum KerbsideRouter {
             }
             return try JSONResponse.make(GroupModel(group))
         }
+        router.get("/api/v1/lighting/groups/:id/history") { request, context in
+            try context.require(.viewer)
+            let id = try context.parameters.require("id")
+            let query = try HistoryQuery(request.uri.queryParameters, now: provider.currentSnapshot().snapshot.takenAt)
+            guard let rollups = try provider.groupHistory(group: id, from: query.from, to: query.to, step: query.step)
+            else { throw APIError.notFound("light group", id: id) }
+            return try JSONResponse.make(rollups.map(GroupHistoryModel.init))
+        }
+        router.get("/api/v1/lighting/groups/:id/nights") { request, context in
+            try context.require(.viewer)
+            let id = try context.parameters.require("id")
+            let query = try NightsQuery(request.uri.queryParameters, now: provider.currentSnapshot().snapshot.takenAt)
+            guard let nights = try provider.groupNights(group: id, from: query.from, to: query.to) else {
+                throw APIError.notFound("light group", id: id)
+            }
+            return try JSONResponse.make(nights.map { GroupNightModel(night: $0.night, figures: $0.figures) })
+        }
         router.get("/api/v1/lighting/lights/:id") { _, context in
             try context.require(.viewer)
             let id = try context.parameters.require("id")

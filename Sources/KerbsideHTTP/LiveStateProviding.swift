@@ -40,4 +40,10 @@ public protocol LiveStateProviding: Sendable {
     func zoneHistory(zone: String, from: Date, to: Date, step: RollupStep) throws -> [ZoneRollup]?
     /// The parking sessions of a zone that ended in `from..<to` and its number of bays; `nil` for an unknown zone.
     func zoneSessions(zone: String, from: Date, to: Date) throws -> (sessions: [ParkingSession], bays: Int)?
+    /// A light group's history over `from..<to` in buckets of `step`, the still-open minute included; `nil` for an
+    /// unknown group.
+    func groupHistory(group: String, from: Date, to: Date, step: RollupStep) throws -> [GroupRollup]?
+    /// A light group's figures per night (local noon to noon) overlapping `from..<to`, nights without data left
+    /// out; `nil` for an unknown group.
+    func groupNights(group: String, from: Date, to: Date) throws -> [(night: LightingNight, figures: GroupRollup)]?
 }

@@ -19,7 +19,8 @@ extension KerbsideDatabase {
         do {
             try pool.write { db in
                 for step in [RollupStep.quarterHour, .hour, .day] {
-                    try Self.derive(step, until: until, timeZone: timeZone, in: db)
+                    try Self.derive(step, table: Self.zoneTable, until: until, timeZone: timeZone, in: db)
+                    try Self.derive(step, table: Self.groupTable, until: until, timeZone: timeZone, in: db)
                 }
                 // Sessions are kept as long as the daily level they add up to.
                 try db.execute(
@@ -27,12 +28,13 @@ extension KerbsideDatabase {
                     arguments: [until.addingTimeInterval(-retention.day).timeIntervalSince1970]
                 )
                 for step in RollupStep.allCases {
-                    try db.execute(
-                        sql: "DELETE FROM zone_rollup WHERE level = ? AND start < ?",
-                        arguments: [
-                            step.rawValue, Int64(until.addingTimeInterval(-retention.keep(step)).timeIntervalSince1970),
-                        ]
-                    )
+                    let oldest = Int64(until.addingTimeInterval(-retention.keep(step)).timeIntervalSince1970)
+                    for table in [Self.zoneTable.name, Self.groupTable.name] {
+                        try db.execute(
+                            sql: "DELETE FROM \(table) WHERE level = ? AND start < ?",
+                            arguments: [step.rawValue, oldest]
+                        )
+                    }
                 }
             }
         } catch {
@@ -40,15 +42,40 @@ extension KerbsideDatabase {
         }
     }
 
-    private static func derive(_ step: RollupStep, until: Date, timeZone: TimeZone, in db: Database) throws {
+    /// A rollup table and how to read and write its buckets, so every kind of bucket derives its levels alike.
+    struct RollupTable<Bucket: RollupBucket>: Sendable {
+        let name: String
+        let read: @Sendable (_ level: String, _ from: Date, _ to: Date, _ db: Database) throws -> [Bucket]
+        let insert: @Sendable (_ buckets: [Bucket], _ level: String, _ db: Database) throws -> Void
+    }
+
+    static let zoneTable = RollupTable<ZoneRollup>(
+        name: "zone_rollup",
+        read: { level, from, to, db in try rollups(level: level, zone: nil, from: from, to: to, in: db) },
+        insert: { buckets, level, db in try insert(buckets, level: level, into: db) }
+    )
+
+    static let groupTable = RollupTable<GroupRollup>(
+        name: "group_rollup",
+        read: { level, from, to, db in try groupRollups(level: level, group: nil, from: from, to: to, in: db) },
+        insert: { buckets, level, db in try insert(buckets, level: level, into: db) }
+    )
+
+    private static func derive<Bucket>(
+        _ step: RollupStep,
+        table: RollupTable<Bucket>,
+        until: Date,
+        timeZone: TimeZone,
+        in db: Database
+    ) throws {
         let lastDerived = try Int64.fetchOne(
             db,
-            sql: "SELECT MAX(start) FROM zone_rollup WHERE level = ?",
+            sql: "SELECT MAX(start) FROM \(table.name) WHERE level = ?",
             arguments: [step.rawValue]
         )
         let firstMinute = try Int64.fetchOne(
             db,
-            sql: "SELECT MIN(start) FROM zone_rollup WHERE level = ?",
+            sql: "SELECT MIN(start) FROM \(table.name) WHERE level = ?",
             arguments: [minuteLevel]
         )
         let from: Date
@@ -64,18 +91,12 @@ extension KerbsideDatabase {
             return
         }
         for bucket in step.buckets(from: from, to: until, timeZone: timeZone) where bucket.end <= until {
-            let minutes = try rollups(
-                level: minuteLevel,
-                zone: nil,
-                from: bucket.start,
-                to: bucket.end,
-                in: db
-            )
-            let byZone = Dictionary(grouping: minutes, by: \.zone)
-            let merged = byZone.values.compactMap {
-                ZoneRollup.merging($0, start: bucket.start, duration: bucket.end.timeIntervalSince(bucket.start))
+            let minutes = try table.read(minuteLevel, bucket.start, bucket.end, db)
+            let bySubject = Dictionary(grouping: minutes, by: \.subject)
+            let merged = bySubject.values.compactMap {
+                Bucket.merging($0, start: bucket.start, duration: bucket.end.timeIntervalSince(bucket.start))
             }
-            try insert(merged, level: step.rawValue, into: db)
+            try table.insert(merged, step.rawValue, db)
         }
     }
 

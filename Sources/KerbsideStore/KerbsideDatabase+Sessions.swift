@@ -19,17 +19,26 @@ extension KerbsideDatabase {
     ///   - sessions: ended parking sessions.
     /// - Throws: `StoreError` with code `write`; nothing is written then.
     public func write(minuteRollups rollups: [ZoneRollup], sessions: [ParkingSession]) throws(StoreError) {
-        guard !rollups.isEmpty || !sessions.isEmpty else { return }
+        try write(StoreBatch(zoneRollups: rollups, sessions: sessions))
+    }
+
+    /// Writes a batch in one transaction; writing a row again replaces it, so a retry never counts twice.
+    ///
+    /// - Parameter batch: closed minute buckets and ended sessions.
+    /// - Throws: `StoreError` with code `write`; nothing is written then.
+    public func write(_ batch: StoreBatch) throws(StoreError) {
+        guard !batch.isEmpty else { return }
         do {
             try pool.write { db in
-                try Self.insert(rollups, into: db)
+                try Self.insert(batch.zoneRollups, into: db)
+                try Self.insert(batch.groupRollups, into: db)
                 let statement = try db.cachedStatement(
                     sql: """
                         INSERT OR REPLACE INTO parking_session (bay, zone, arrived, departed, max_stay_minutes)
                         VALUES (?, ?, ?, ?, ?)
                         """
                 )
-                for session in sessions {
+                for session in batch.sessions {
                     try statement.execute(arguments: [
                         session.bay, session.zone, session.arrived.timeIntervalSince1970,
                         session.departed.timeIntervalSince1970, session.maxStayMinutes,

@@ -92,6 +92,27 @@ public final class KerbsideDatabase: Sendable {
                     """
             )
         }
+        migrator.registerMigration("v4-group-rollups") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE group_rollup (
+                        level TEXT NOT NULL,
+                        light_group TEXT NOT NULL,
+                        start INTEGER NOT NULL,
+                        duration REAL NOT NULL,
+                        lights INTEGER NOT NULL,
+                        energy_wh REAL NOT NULL,
+                        full_power_wh REAL NOT NULL,
+                        level_light_seconds REAL NOT NULL,
+                        known_light_seconds REAL NOT NULL,
+                        unknown_light_seconds REAL NOT NULL,
+                        burning_light_seconds REAL NOT NULL,
+                        fault_light_seconds REAL NOT NULL,
+                        PRIMARY KEY (level, light_group, start)
+                    ) WITHOUT ROWID
+                    """
+            )
+        }
         return migrator
     }
 }

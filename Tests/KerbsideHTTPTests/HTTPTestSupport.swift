@@ -50,6 +50,22 @@ final class LiveStateBox: LiveStateProviding {
         let minutes = snapshot.openRollups.filter { $0.zone == zone && $0.duration > 0 }
         return step.group(minutes, from: from, to: to, timeZone: .gmt)
     }
+
+    func groupHistory(group: String, from: Date, to: Date, step: RollupStep) throws -> [GroupRollup]? {
+        let snapshot = currentSnapshot().snapshot
+        guard snapshot.groups.contains(where: { $0.id == group }) else { return nil }
+        let minutes = snapshot.openGroupRollups.filter { $0.group == group && $0.duration > 0 }
+        return step.group(minutes, from: from, to: to, timeZone: .gmt)
+    }
+
+    func groupNights(group: String, from: Date, to: Date) throws -> [(night: LightingNight, figures: GroupRollup)]? {
+        let snapshot = currentSnapshot().snapshot
+        guard snapshot.groups.contains(where: { $0.id == group }) else { return nil }
+        let nights = LightingNight.nights(from: from, to: to, timeZone: .gmt)
+        let minutes = snapshot.openGroupRollups.filter { $0.group == group && $0.duration > 0 }
+        let merged = mergeRollups(minutes, into: nights.map { ($0.start, $0.end) })
+        return nights.compactMap { night in merged.first { $0.start == night.start }.map { (night, $0) } }
+    }
 }
 
 enum TestTokens {

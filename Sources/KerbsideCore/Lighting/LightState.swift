@@ -87,6 +87,28 @@ public struct LightState: Sendable {
         return power * max(0, next.at.timeIntervalSince(start)) / 3600
     }
 
+    /// What the light adds to its group's rollups, from its latest reading; `nil` before any.
+    ///
+    /// - Parameter ratedWatts: the light's rated power, for the full-power baseline and for estimates.
+    /// - Returns: the state, with estimated power only when the light has no energy meter.
+    func rollupState(ratedWatts: Double) -> LightRollupState? {
+        guard let reportedLevel else { return nil }
+        let metered = history.last?.energyWattHours != nil
+        return LightRollupState(
+            level: reportedLevel,
+            faulty: !faults.isEmpty,
+            estimatedWatts: metered ? nil : (history.last?.powerWatts ?? Double(reportedLevel) / 100 * ratedWatts),
+            ratedWatts: ratedWatts
+        )
+    }
+
+    /// The energy a meter counted between two readings; a decrease is a meter reset, so the new reading counts from
+    /// zero. Zero unless both readings carry the meter.
+    static func meterDelta(from before: Double?, to after: Double?) -> Double {
+        guard let before, let after else { return 0 }
+        return after >= before ? after - before : after
+    }
+
     public func condition(at now: Date, offlineAfter: TimeInterval) -> LightCondition {
         guard let lastSeen, let reportedLevel else { return .unknown }
         if now.timeIntervalSince(lastSeen) > offlineAfter { return .offline }

@@ -87,6 +87,10 @@ public struct LiveSnapshot: Sendable {
     public var closedRollups: [ZoneRollup]
     /// Each zone's still-open minute, so history answers include the newest data.
     public var openRollups: [ZoneRollup]
+    /// Light-group minute buckets that closed since the previous tick, for the rollup writer.
+    public var closedGroupRollups: [GroupRollup]
+    /// Each light group's still-open minute.
+    public var openGroupRollups: [GroupRollup]
     /// Parking sessions that ended since the previous tick, for the writer.
     public var endedSessions: [ParkingSession]
 
@@ -101,6 +105,8 @@ public struct LiveSnapshot: Sendable {
             transitions: [],
             closedRollups: [],
             openRollups: [],
+            closedGroupRollups: [],
+            openGroupRollups: [],
             endedSessions: []
         )
     }

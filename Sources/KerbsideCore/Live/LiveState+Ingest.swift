@@ -100,7 +100,14 @@ extension LiveState {
         )
         if let seen { lights[lightIndex].seqWindow.record(seen) }
         let day = dayFinder.day(of: occurredAt)
+        let previousMeter = lights[lightIndex].energyWattHours
         lights[lightIndex].apply(reading, occurredAt: occurredAt, receivedAt: receivedAt, day: day)
+        recordForRollups(
+            light: lightIndex,
+            state: lights[lightIndex].rollupState(ratedWatts: inventory.lights[lightIndex].ratedPowerWatts),
+            meteredWattHours: LightState.meterDelta(from: previousMeter, to: reading.energyWattHours),
+            at: min(occurredAt, receivedAt)
+        )
         return .lighting(lightIndex: lightIndex, occurredAt: occurredAt, ack: reading.ack)
     }
 

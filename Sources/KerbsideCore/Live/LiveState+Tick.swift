@@ -23,6 +23,12 @@ extension LiveState {
         let lightConditions = lights.indices.map {
             lights[$0].condition(at: now, offlineAfter: offlineAfter(ofLight: $0))
         }
+        for (lightIndex, condition) in lightConditions.enumerated()
+        where condition == .offline && lightRollupStates[lightIndex] != nil {
+            // Unknown from the moment its silence became too long, not from this tick.
+            let silentFrom = (lights[lightIndex].lastSeen ?? now).addingTimeInterval(offlineAfter(ofLight: lightIndex))
+            recordForRollups(light: lightIndex, state: nil, meteredWattHours: 0, at: min(silentFrom, now))
+        }
         let today = dayFinder.day(of: now)
         let groups = inventory.groups.indices.map {
             groupFigures(groupIndex: $0, conditions: lightConditions, today: today)
@@ -41,6 +47,8 @@ extension LiveState {
             transitions: transitions,
             closedRollups: drainClosedRollups(now: now),
             openRollups: zoneRollups.map { $0.openBucket(at: now) },
+            closedGroupRollups: drainClosedGroupRollups(now: now),
+            openGroupRollups: groupRollups.map { $0.openBucket(at: now) },
             endedSessions: drainEndedSessions()
         )
     }
@@ -136,6 +144,14 @@ extension LiveState {
     private mutating func drainEndedSessions() -> [ParkingSession] {
         defer { endedSessions.removeAll(keepingCapacity: true) }
         return endedSessions
+    }
+
+    private mutating func drainClosedGroupRollups(now: Date) -> [GroupRollup] {
+        for groupIndex in groupRollups.indices {
+            closedGroupRollups += groupRollups[groupIndex].advance(to: now)
+        }
+        defer { closedGroupRollups.removeAll(keepingCapacity: true) }
+        return closedGroupRollups
     }
 
     private mutating func drainClosedRollups(now: Date) -> [ZoneRollup] {

@@ -16,6 +16,11 @@ public struct LiveState: Sendable {
     var zoneRollups: [ZoneRollupAccumulator]
     /// Buckets closed by ingest since the last tick, handed out by the tick.
     var closedRollups: [ZoneRollup] = []
+    /// One minute-bucket integrator per light group, fed by every change of a light's state.
+    var groupRollups: [GroupRollupAccumulator]
+    /// What each light adds to its group's rollups; `nil` while unknown (never heard, or offline).
+    var lightRollupStates: [LightRollupState?]
+    var closedGroupRollups: [GroupRollup] = []
     /// Parking sessions ended since the last tick, handed out by the tick.
     var endedSessions: [ParkingSession] = []
     var dayFinder: LocalDayFinder
@@ -64,7 +69,44 @@ public struct LiveState: Sendable {
                 now: startedAt
             )
         }
+        lightRollupStates = Array(repeating: nil, count: inventory.lights.count)
+        groupRollups = Self.groupAccumulators(
+            inventory: inventory,
+            lightsOfGroup: lightsOfGroup,
+            states: [],
+            at: startedAt
+        )
         dayFinder = LocalDayFinder(timeZone: timeZone)
+    }
+
+    static func groupAccumulators(
+        inventory: Inventory,
+        lightsOfGroup: [[Int]],
+        states: [LightRollupState?],
+        at now: Date
+    ) -> [GroupRollupAccumulator] {
+        zip(inventory.groups, lightsOfGroup).map { group, members in
+            GroupRollupAccumulator(
+                group: group.id,
+                lights: members.count,
+                bucketLength: LiveState.rollupBucketLength,
+                states: members.compactMap { states.indices.contains($0) ? states[$0] : nil },
+                now: now
+            )
+        }
+    }
+
+    /// Feeds a light's new rollup state (and any metered energy) to its group's rollups.
+    mutating func recordForRollups(light lightIndex: Int, state: LightRollupState?, meteredWattHours: Double, at: Date)
+    {
+        let groupIndex = groupOfLight[lightIndex]
+        if meteredWattHours > 0 {
+            closedGroupRollups += groupRollups[groupIndex].book(wattHours: meteredWattHours, at: at)
+        }
+        let previous = lightRollupStates[lightIndex]
+        guard previous != state else { return }
+        closedGroupRollups += groupRollups[groupIndex].apply(from: previous, to: state, at: at)
+        lightRollupStates[lightIndex] = state
     }
 
     /// The finest rollup level: one minute, aligned to UTC.

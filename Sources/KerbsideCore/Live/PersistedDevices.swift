@@ -118,7 +118,7 @@ extension LiveState {
     }
 
     /// Restores saved devices by sensor and controller id (ones no longer in the inventory are skipped) and starts
-    /// the zone rollups from the restored counts; call right after `init`, before any reading.
+    /// the zone and group rollups from the restored states; call right after `init`, before any reading.
     ///
     /// - Parameter saved: what `persistedDevices()` returned before the restart.
     /// - Returns: how many bays and lights were restored.
@@ -145,6 +145,15 @@ extension LiveState {
                 now: startedAt
             )
         }
+        lightRollupStates = lights.indices.map {
+            lights[$0].rollupState(ratedWatts: inventory.lights[$0].ratedPowerWatts)
+        }
+        groupRollups = Self.groupAccumulators(
+            inventory: inventory,
+            lightsOfGroup: lightsOfGroup,
+            states: lightRollupStates,
+            at: startedAt
+        )
         return restored
     }
 }

@@ -47,29 +47,17 @@ public enum RollupStep: String, Sendable, CaseIterable {
     /// Groups minute buckets into this step's buckets over `from..<to`.
     ///
     /// - Parameters:
-    ///   - minutes: minute buckets of one zone, in any order (stored ones and the open one).
+    ///   - minutes: minute buckets of one subject, in any order (stored ones and the open one).
     ///   - from: the first instant wanted.
     ///   - to: the instant after the last one wanted.
     ///   - timeZone: the site's zone, for local days.
     /// - Returns: one bucket per step that has data, oldest first; a gap inside a bucket counts as unknown.
-    public func group(_ minutes: [ZoneRollup], from: Date, to: Date, timeZone: TimeZone) -> [ZoneRollup] {
-        let sorted = minutes.sorted { $0.start < $1.start }
-        var result: [ZoneRollup] = []
-        var index = sorted.startIndex
-        for bucket in buckets(from: from, to: to, timeZone: timeZone) {
-            while index < sorted.endIndex && sorted[index].start < bucket.start { index += 1 }
-            var members: [ZoneRollup] = []
-            while index < sorted.endIndex && sorted[index].start < bucket.end {
-                members.append(sorted[index])
-                index += 1
-            }
-            // The newest bucket is cut where the data ends, so it does not read as "unknown until midnight".
-            let covered = members.last.map { min(bucket.end, $0.end) } ?? bucket.end
-            let duration = covered.timeIntervalSince(bucket.start)
-            if let merged = ZoneRollup.merging(members, start: bucket.start, duration: duration) {
-                result.append(merged)
-            }
-        }
-        return result
+    public func group<Bucket: RollupBucket>(
+        _ minutes: [Bucket],
+        from: Date,
+        to: Date,
+        timeZone: TimeZone
+    ) -> [Bucket] {
+        mergeRollups(minutes, into: buckets(from: from, to: to, timeZone: timeZone))
     }
 }

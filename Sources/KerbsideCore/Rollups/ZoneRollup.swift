@@ -4,7 +4,7 @@ import Foundation
 ///
 /// A bay occupied for 45 s of a 60 s bucket adds 45 bay-seconds to `occupiedBaySeconds`: occupancy is time-weighted,
 /// never a count of samples.
-public struct ZoneRollup: Sendable, Equatable {
+public struct ZoneRollup: RollupBucket, Equatable {
     public var zone: String
     public var start: Date
     public var duration: TimeInterval
@@ -54,7 +54,7 @@ public struct ZoneRollup: Sendable, Equatable {
         duration > 0 ? unknownBaySeconds / duration : 0
     }
 
-    public var end: Date { start.addingTimeInterval(duration) }
+    public var subject: String { zone }
 
     /// Combines consecutive buckets of one zone into the bucket that spans them.
     ///
