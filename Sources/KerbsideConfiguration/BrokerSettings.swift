@@ -31,7 +31,7 @@ public struct BrokerSettings: Sendable, Equatable {
         clientID: String = "kerbsided-default",
         username: String? = nil,
         password: String? = nil,
-        protocolVersion: ProtocolVersion = .v5,
+        protocolVersion: ProtocolVersion = .v311,
         keepAlive: TimeInterval = 30,
         tls: TLSSettings? = nil,
         reconnectMin: TimeInterval = 1,

@@ -42,9 +42,12 @@ extension ConfigurationReader {
         return policy
     }
 
-    func readAggregationInterval(_ document: YAMLMapping) -> TimeInterval {
-        document.mapping("loops", keys: ["aggregation_interval"])?.duration("aggregation_interval", in: 0.01...3600)
-            ?? 1
+    func readLoops(_ document: YAMLMapping) -> (aggregation: TimeInterval, checkpoint: TimeInterval) {
+        let loops = document.mapping("loops", keys: ["aggregation_interval", "checkpoint_interval"])
+        return (
+            loops?.duration("aggregation_interval", in: 0.01...3600) ?? 1,
+            loops?.duration("checkpoint_interval", in: 1...86_400) ?? 60
+        )
     }
 
     func readLogLevel(_ document: YAMLMapping) -> String {

@@ -30,7 +30,7 @@ struct ConfigurationReader {
         let http = readHTTP(document)
         let storage = readStorage(document)
         let ingest = readIngest(document)
-        let aggregationInterval = readAggregationInterval(document)
+        let loops = readLoops(document)
         let logLevel = readLogLevel(document)
         let zones = readZones(document)
         let signs = readSigns(document)
@@ -48,7 +48,7 @@ struct ConfigurationReader {
         locations.report(inventory.problems, to: log, fallback: document.location(of: "inventory"))
 
         guard let site else { return nil }
-        return DaemonConfiguration(
+        var configuration = DaemonConfiguration(
             configFile: configFile,
             site: site,
             broker: broker,
@@ -58,12 +58,14 @@ struct ConfigurationReader {
             storagePath: storage.path,
             retention: storage.retention,
             ingest: ingest,
-            aggregationInterval: aggregationInterval,
+            aggregationInterval: loops.aggregation,
             logLevel: logLevel,
             inventory: inventory,
             tokens: tokens,
             inventoryFiles: devices.files
         )
+        configuration.checkpointInterval = loops.checkpoint
+        return configuration
     }
 
     private func readSite(_ document: YAMLMapping) -> Site? {

@@ -22,6 +22,8 @@ public struct DaemonConfiguration: Sendable {
     public var ingest: IngestPolicy
     /// Period of the hot aggregation loop.
     public var aggregationInterval: TimeInterval
+    /// How often the live state is checkpointed to SQLite; a restart replays the ingest journal after the last one.
+    public var checkpointInterval: TimeInterval = 60
     /// One of `trace`, `debug`, `info`, `notice`, `warning`, `error`, `critical` (swift-log's levels).
     public var logLevel: String
     /// Zones, signs and light groups from the configuration with the bays and lights of the GeoJSON files.

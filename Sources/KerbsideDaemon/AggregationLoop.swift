@@ -16,7 +16,7 @@ final class AggregationLoop: Service, Sendable {
     private let store: SnapshotStore
     private let clock: @Sendable () -> Date
     private let publishSign: @Sendable (_ signID: String, _ payload: [UInt8]) -> Bool
-    private let handOffToStore: @Sendable (LiveSnapshot) -> Void
+    private let handOffToStore: @Sendable (LiveSnapshot, IngestPipeline.PendingCheckpoint?) -> Void
     private let metrics: DaemonMetrics
     private let logger: Logger
 
@@ -26,7 +26,7 @@ final class AggregationLoop: Service, Sendable {
         store: SnapshotStore,
         clock: @escaping @Sendable () -> Date,
         publishSign: @escaping @Sendable (String, [UInt8]) -> Bool,
-        handOffToStore: @escaping @Sendable (LiveSnapshot) -> Void,
+        handOffToStore: @escaping @Sendable (LiveSnapshot, IngestPipeline.PendingCheckpoint?) -> Void,
         metrics: DaemonMetrics,
         logger: Logger
     ) {
@@ -78,9 +78,9 @@ final class AggregationLoop: Service, Sendable {
     @discardableResult
     private func tick() -> LiveSnapshot {
         let started = DispatchTime.now()
-        let snapshot = pipeline.tick(now: clock())
+        let (snapshot, checkpoint) = pipeline.tick(now: clock())
         store.publish(snapshot)
-        handOffToStore(snapshot)
+        handOffToStore(snapshot, checkpoint)
         let changes = signPublisher.withLock { $0.changes(in: snapshot.signs) }
         var failed: [String] = []
         for change in changes where !publishSign(change.signID, change.payload) {

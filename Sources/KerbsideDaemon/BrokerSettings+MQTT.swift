@@ -12,7 +12,9 @@ extension BrokerSettings {
             password: password,
             protocolVersion: protocolVersion == .v5 ? .v5 : .v311,
             keepAliveSeconds: Int(keepAlive),
-            cleanSession: true,
+            // The broker keeps the session, and queues QoS 1 readings, while the daemon is down. With MQTT 5,
+            // libmosquitto's asynchronous connect cannot send the session expiry interval that would ask for it.
+            cleanSession: protocolVersion == .v5,
             tls: tls.map {
                 MQTTTLSConfiguration(
                     caFile: $0.caFile,

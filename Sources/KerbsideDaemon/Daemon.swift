@@ -48,18 +48,48 @@ public final class Daemon: Sendable {
             timeZone: configuration.site.timeZone,
             startedAt: startedAt
         )
+        if configuration.broker.protocolVersion == .v5 {
+            logger.warning(
+                """
+                MQTT 5 sessions end with the connection here: readings published while Kerbside is down are lost; \
+                use broker.protocol v311 to have the broker keep them
+                """
+            )
+        }
         let database = try KerbsideDatabase(path: configuration.storagePath)
-        // The live view is right at once after a restart, and a redelivered reading is still a duplicate.
-        let restored = state.restore(try database.savedDevices())
-        logger.info(
-            "restored device states",
-            metadata: ["store.bays": "\(restored.bays)", "store.lights": "\(restored.lights)"]
+        let journalDirectory = configuration.storagePath + ".journal.d"
+        // The live view is right at once after a restart or a crash, and a redelivered reading is still a duplicate.
+        let recovered = try Recovery.run(
+            state: &state,
+            database: database,
+            journalDirectory: journalDirectory,
+            logger: logger
         )
-        let pipeline = IngestPipeline(state: state, router: router, clock: clock, metrics: metrics, logger: logger)
+        state.resume(at: startedAt)
+        let journal: IngestJournal?
+        do {
+            journal = try IngestJournal(directory: journalDirectory)
+        } catch {
+            logger.error(
+                "cannot open the ingest journal; running without crash safety",
+                metadata: ["store.error": "\(error)"]
+            )
+            journal = nil
+        }
+        let pipeline = IngestPipeline(
+            state: state,
+            journal: journal,
+            checkpointInterval: configuration.checkpointInterval,
+            router: router,
+            clock: clock,
+            metrics: metrics,
+            logger: logger
+        )
         self.pipeline = pipeline
         let storeWriter = StoreWriter(
             database: database,
-            devices: { pipeline.persistedDevices() },
+            checkpointNow: { pipeline.checkpointNow(at: clock()) },
+            journalDirectory: journal == nil ? nil : journalDirectory,
             timeZone: configuration.site.timeZone,
             retention: configuration.retention,
             metrics: metrics,
@@ -80,15 +110,7 @@ public final class Daemon: Sendable {
             store: store,
             clock: clock,
             publishSign: { broker.publishSign($0, payload: $1) },
-            handOffToStore: {
-                storeWriter.enqueue(
-                    StoreBatch(
-                        zoneRollups: $0.closedRollups,
-                        groupRollups: $0.closedGroupRollups,
-                        sessions: $0.endedSessions
-                    )
-                )
-            },
+            handOffToStore: { storeWriter.enqueue(StoreBatch(closedIn: $0), checkpoint: $1) },
             metrics: metrics,
             logger: logger
         )
@@ -101,7 +123,13 @@ public final class Daemon: Sendable {
                 if isConnected { aggregation.republishSigns() }
             }
         )
-        store.publish(pipeline.tick(now: startedAt))
+        let first = pipeline.tick(now: startedAt).snapshot
+        store.publish(first)
+        // What replay closed, and the gap while the daemon was down; then a checkpoint, so the replayed journal
+        // segments can go.
+        var caughtUp = recovered
+        caughtUp.append(StoreBatch(closedIn: first))
+        storeWriter.enqueue(caughtUp, checkpoint: pipeline.checkpointNow(at: startedAt))
         let provider = DaemonStateProvider(
             pipeline: pipeline,
             store: store,

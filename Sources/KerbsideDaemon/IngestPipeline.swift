@@ -1,5 +1,6 @@
 import Foundation
 import KerbsideCore
+import KerbsideStore
 import Logging
 import MQTT
 import Synchronization
@@ -7,7 +8,33 @@ import Synchronization
 /// Takes every inbound MQTT message on libmosquitto's thread, and applies it to the live state under one short
 /// lock: nothing here waits on SQLite, HTTP or the network.
 final class IngestPipeline: Sendable {
-    private let state: Mutex<LiveState>
+    /// The live state and the journal, under one lock: a reading is journaled in the same critical section that
+    /// applies it, so the journal's order is the order of application.
+    private struct Core {
+        var live: LiveState
+        var journal: IngestJournal?
+        var lastCheckpoint: Date
+        var journalFailureReported = false
+
+        /// Without a journal, a position past any segment: a restart then replays nothing.
+        var journalPosition: JournalPosition {
+            journal?.position ?? JournalPosition(segment: UInt64(Int64.max), offset: 0)
+        }
+    }
+
+    /// The live state as of a tick and the journal position after it, for the rollup writer to store.
+    struct PendingCheckpoint: Sendable {
+        let state: LiveState
+        let journal: JournalPosition
+        let takenAt: Date
+
+        func stored() -> StoredCheckpoint {
+            StoredCheckpoint(state: state.checkpoint(at: takenAt), journal: journal)
+        }
+    }
+
+    private let core: Mutex<Core>
+    private let checkpointInterval: TimeInterval
     private let rejectLog = Mutex(RejectLog())
     private let logLimiter = Mutex(RateLimitedLog())
     private let router: TopicRouter
@@ -15,14 +42,25 @@ final class IngestPipeline: Sendable {
     private let metrics: DaemonMetrics
     private let logger: Logger
 
+    /// - Parameters:
+    ///   - state: the live state, restored and replayed.
+    ///   - journal: where accepted readings are journaled; `nil` runs without crash safety.
+    ///   - checkpointInterval: how often a tick hands a checkpoint to the writer.
+    ///   - router: maps topics to devices.
+    ///   - clock: the wall clock.
+    ///   - metrics: the daemon's metrics.
+    ///   - logger: for rejections and journal failures.
     init(
         state: LiveState,
+        journal: IngestJournal?,
+        checkpointInterval: TimeInterval,
         router: TopicRouter,
         clock: @escaping @Sendable () -> Date,
         metrics: DaemonMetrics,
         logger: Logger
     ) {
-        self.state = Mutex(state)
+        core = Mutex(Core(live: state, journal: journal, lastCheckpoint: state.startedAt))
+        self.checkpointInterval = checkpointInterval
         self.router = router
         self.clock = clock
         self.metrics = metrics
@@ -38,7 +76,27 @@ final class IngestPipeline: Sendable {
                 reject(Rejection(.schema, "topic is not a Kerbside state topic"), message.topic, payload, receivedAt)
                 return
             }
-            let result = state.withLock { $0.ingest(payload, route: route, receivedAt: receivedAt) }
+            let result = core.withLock { core in
+                let result = core.live.ingest(payload, route: route, receivedAt: receivedAt)
+                if case .rejected = result { return result }
+                switch route {
+                case .parking(let sensor):
+                    core.journal?.appendMessage(
+                        kind: .parking,
+                        device: sensor,
+                        payload: payload,
+                        receivedAt: receivedAt
+                    )
+                case .lighting(let controller):
+                    core.journal?.appendMessage(
+                        kind: .lighting,
+                        device: controller,
+                        payload: payload,
+                        receivedAt: receivedAt
+                    )
+                }
+                return result
+            }
             switch result {
             case .parking(_, let occurredAt, _), .lighting(_, let occurredAt, _):
                 metrics.readingsAccepted.increment()
@@ -68,21 +126,51 @@ final class IngestPipeline: Sendable {
         }
     }
 
-    /// One aggregation step over the live state.
-    func tick(now: Date) -> LiveSnapshot {
-        state.withLock { $0.tick(now: now) }
+    /// One aggregation step over the live state, journaled; every `checkpointInterval` it also returns a checkpoint.
+    func tick(now: Date) -> (snapshot: LiveSnapshot, checkpoint: PendingCheckpoint?) {
+        let (snapshot, checkpoint, journalFailure) = core.withLock { core in
+            let snapshot = core.live.tick(now: now)
+            core.journal?.appendTick(now: now)
+            var checkpoint: PendingCheckpoint?
+            if now.timeIntervalSince(core.lastCheckpoint) >= checkpointInterval {
+                core.lastCheckpoint = now
+                // A copy of the state costs nothing here; the writer turns it into rows on its own queue.
+                checkpoint = PendingCheckpoint(state: core.live, journal: core.journalPosition, takenAt: now)
+            }
+            var failure: String?
+            if let journalFailure = core.journal?.failure, !core.journalFailureReported {
+                core.journalFailureReported = true
+                failure = journalFailure
+            }
+            return (snapshot, checkpoint, failure)
+        }
+        if let journalFailure {
+            logger.error(
+                "ingest journal stopped; readings since the last checkpoint are lost if the daemon crashes",
+                metadata: ["store.error": "\(journalFailure)"]
+            )
+        }
+        return (snapshot, checkpoint)
+    }
+
+    /// A checkpoint of the state as it is now, whatever the interval: at shutdown and after replay.
+    func checkpointNow(at now: Date) -> PendingCheckpoint {
+        core.withLock { core in
+            core.lastCheckpoint = now
+            return PendingCheckpoint(state: core.live, journal: core.journalPosition, takenAt: now)
+        }
     }
 
     func bayDetail(id: String, now: Date) -> BayDetail? {
-        state.withLock { $0.bayDetail(id: id, now: now) }
+        core.withLock { $0.live.bayDetail(id: id, now: now) }
     }
 
     func lightDetail(id: String, now: Date) -> LightDetail? {
-        state.withLock { $0.lightDetail(id: id, now: now) }
+        core.withLock { $0.live.lightDetail(id: id, now: now) }
     }
 
     func persistedDevices() -> PersistedDevices {
-        state.withLock { $0.persistedDevices() }
+        core.withLock { $0.live.persistedDevices() }
     }
 
     func currentRejectLog() -> RejectLog {

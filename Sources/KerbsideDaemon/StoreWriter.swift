@@ -21,6 +21,8 @@ final class StoreWriter: Service, Sendable {
 
     private struct Pending {
         var batch = StoreBatch()
+        /// The newest checkpoint not stored yet; a newer one replaces it.
+        var checkpoint: IngestPipeline.PendingCheckpoint?
         var lastError: StoreError?
         var dropped = DropCounts()
 
@@ -72,7 +74,8 @@ final class StoreWriter: Service, Sendable {
 
     private let pending = Mutex(Pending())
     let database: KerbsideDatabase
-    private let devices: @Sendable () -> PersistedDevices
+    private let checkpointNow: @Sendable () -> IngestPipeline.PendingCheckpoint
+    private let journalDirectory: String?
     private let timeZone: TimeZone
     private let retention: RetentionPolicy
     private let capacity: Int
@@ -81,7 +84,8 @@ final class StoreWriter: Service, Sendable {
 
     /// - Parameters:
     ///   - database: where buckets go.
-    ///   - devices: every device's state, saved at shutdown.
+    ///   - checkpointNow: the live state now, stored at shutdown.
+    ///   - journalDirectory: the ingest journal, whose segments a stored checkpoint makes obsolete.
     ///   - timeZone: the site's zone, for the local-day level.
     ///   - retention: how long each level is kept.
     ///   - capacity: how many buckets may wait for a failing disk before the oldest are dropped (and counted).
@@ -89,7 +93,8 @@ final class StoreWriter: Service, Sendable {
     ///   - logger: for write failures and recoveries.
     init(
         database: KerbsideDatabase,
-        devices: @escaping @Sendable () -> PersistedDevices,
+        checkpointNow: @escaping @Sendable () -> IngestPipeline.PendingCheckpoint,
+        journalDirectory: String?,
         timeZone: TimeZone,
         retention: RetentionPolicy,
         capacity: Int = 1_000_000,
@@ -97,7 +102,8 @@ final class StoreWriter: Service, Sendable {
         logger: Logger
     ) {
         self.database = database
-        self.devices = devices
+        self.checkpointNow = checkpointNow
+        self.journalDirectory = journalDirectory
         self.timeZone = timeZone
         self.retention = retention
         self.capacity = capacity
@@ -106,9 +112,10 @@ final class StoreWriter: Service, Sendable {
     }
 
     /// Queues buckets and sessions and schedules a write; returns at once.
-    func enqueue(_ batch: StoreBatch) {
-        guard !batch.isEmpty else { return }
+    func enqueue(_ batch: StoreBatch, checkpoint: IngestPipeline.PendingCheckpoint? = nil) {
+        guard !batch.isEmpty || checkpoint != nil else { return }
         let dropped = pending.withLock { pending in
+            if let checkpoint { pending.checkpoint = checkpoint }
             let before = pending.dropped.total
             pending.batch.zoneRollups += batch.zoneRollups
             pending.batch.groupRollups += batch.groupRollups
@@ -133,32 +140,29 @@ final class StoreWriter: Service, Sendable {
 
     func run() async throws {
         try? await gracefulShutdown()
+        // The services after this one have stopped: nothing arrives any more, so this checkpoint is the last word.
+        enqueue(StoreBatch(), checkpoint: checkpointNow())
         flushNow()
-        saveDevicesNow()
-    }
-
-    /// Saves every device's state, on the writer's queue: at shutdown, so the next start resumes where this one ended.
-    func saveDevicesNow() {
-        queue.sync {
-            let saved = devices()
-            do {
-                try database.save(saved)
-                logger.info(
-                    "saved device states",
-                    metadata: ["store.bays": "\(saved.bays.count)", "store.lights": "\(saved.lights.count)"]
-                )
-            } catch {
-                logger.error("could not save device states", metadata: ["store.error": "\(error)"])
-            }
+        if let error = lastError {
+            logger.error("could not store the final checkpoint", metadata: ["store.error": "\(error)"])
+        } else {
+            logger.info("stored the final checkpoint")
         }
     }
 
     private func flush() {
-        let (batch, droppedBefore) = pending.withLock { ($0.batch, $0.dropped) }
-        guard !batch.isEmpty else { return }
+        var (batch, checkpoint, droppedBefore) = pending.withLock { ($0.batch, $0.checkpoint, $0.dropped) }
+        guard !batch.isEmpty || checkpoint != nil else { return }
         do {
+            batch.checkpoint = checkpoint?.stored()
             try database.write(batch)
-            pending.withLock { $0.removeWritten(batch, droppedBefore: droppedBefore) }
+            pending.withLock { pending in
+                pending.removeWritten(batch, droppedBefore: droppedBefore)
+                if pending.checkpoint?.takenAt == checkpoint?.takenAt { pending.checkpoint = nil }
+            }
+            if let position = checkpoint?.journal, let journalDirectory {
+                IngestJournal.discard(before: position, in: journalDirectory)
+            }
             if let until = (batch.zoneRollups.map(\.end) + batch.groupRollups.map(\.end)).max() {
                 try database.maintainLevels(until: until, timeZone: timeZone, retention: retention)
             }

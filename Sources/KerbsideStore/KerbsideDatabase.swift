@@ -113,6 +113,19 @@ public final class KerbsideDatabase: Sendable {
                     """
             )
         }
+        migrator.registerMigration("v5-checkpoint") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE checkpoint (
+                        id INTEGER PRIMARY KEY CHECK (id = 1),
+                        taken_at REAL NOT NULL,
+                        journal_segment INTEGER NOT NULL,
+                        journal_offset INTEGER NOT NULL,
+                        state BLOB NOT NULL
+                    )
+                    """
+            )
+        }
         return migrator
     }
 }

@@ -6,6 +6,8 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         case open
         case write
         case read
+        /// The ingest journal cannot be created, allocated or mapped.
+        case journal
     }
 
     public var code: Code

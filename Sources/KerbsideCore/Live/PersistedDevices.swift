@@ -31,7 +31,7 @@ public struct PersistedLight: Sendable, Equatable, Codable {
 }
 
 /// Every device that has been heard from, as saved at shutdown and restored at start.
-public struct PersistedDevices: Sendable, Equatable {
+public struct PersistedDevices: Sendable, Equatable, Codable {
     public var bays: [PersistedBay]
     public var lights: [PersistedLight]
 

@@ -5,7 +5,7 @@ import Foundation
 /// Light-seconds are time-weighted like the parking figures: a light burning for 30 s of a bucket adds 30 to
 /// `burningLightSeconds`. Energy is what the lights drew (meter deltas, else estimated from power); `fullPowerWattHours`
 /// is what the same burning time would have drawn at rated power, so their difference is what dimming saved.
-public struct GroupRollup: RollupBucket, Equatable {
+public struct GroupRollup: RollupBucket, Equatable, Codable {
     public var group: String
     public var start: Date
     public var duration: TimeInterval

@@ -23,7 +23,7 @@ public struct LightRollupState: Sendable, Equatable, Codable {
 ///
 /// Pure, like `ZoneRollupAccumulator`: the caller feeds changes in time order and tells it the time; a change stamped
 /// before the last applied instant is applied at that instant.
-public struct GroupRollupAccumulator: Sendable {
+public struct GroupRollupAccumulator: Sendable, Codable {
     public let group: String
     public let lights: Int
     public let bucketLength: TimeInterval
@@ -94,6 +94,21 @@ public struct GroupRollupAccumulator: Sendable {
             closed.append(current)
             current = GroupRollup(group: group, start: end, duration: bucketLength, lights: lights)
         }
+        return closed
+    }
+
+    /// Closes the buckets up to `now` as if every light were unknown since the last applied instant: the daemon was
+    /// down. The light states hold on after `now`.
+    ///
+    /// - Parameter now: when counting resumes.
+    /// - Returns: the buckets that closed, oldest first.
+    public mutating func skipUnknown(until now: Date) -> [GroupRollup] {
+        let held = self
+        (known, levelSum, burning, faulty, estimatedWatts, fullPowerWatts) = (0, 0, 0, 0, 0, 0)
+        let closed = advance(to: now)
+        integrate(until: now)
+        (known, levelSum, burning, faulty) = (held.known, held.levelSum, held.burning, held.faulty)
+        (estimatedWatts, fullPowerWatts) = (held.estimatedWatts, held.fullPowerWatts)
         return closed
     }
 

@@ -4,7 +4,7 @@ import Foundation
 ///
 /// A bay occupied for 45 s of a 60 s bucket adds 45 bay-seconds to `occupiedBaySeconds`: occupancy is time-weighted,
 /// never a count of samples.
-public struct ZoneRollup: RollupBucket, Equatable {
+public struct ZoneRollup: RollupBucket, Equatable, Codable {
     public var zone: String
     public var start: Date
     public var duration: TimeInterval

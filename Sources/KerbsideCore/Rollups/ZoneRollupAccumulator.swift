@@ -5,7 +5,7 @@ import Foundation
 /// Pure: the caller feeds transitions and tells it the time; it returns the buckets that closed. Transitions must
 /// come in time order per zone; one stamped before the last applied instant (a reading from another sensor that
 /// arrived late) is applied at that instant, so time never runs backwards inside a bucket.
-public struct ZoneRollupAccumulator: Sendable {
+public struct ZoneRollupAccumulator: Sendable, Codable {
     public let zone: String
     public let capacity: Int
     public let bucketLength: TimeInterval
@@ -85,6 +85,27 @@ public struct ZoneRollupAccumulator: Sendable {
                 occupiedMax: occupied,
                 freeMin: free
             )
+        }
+        return closed
+    }
+
+    /// Closes the buckets up to `now` as if every bay were unknown since the last applied instant: the daemon was
+    /// down, and nobody knows what happened then. The counts hold on after `now`.
+    ///
+    /// - Parameter now: when counting resumes.
+    /// - Returns: the buckets that closed, oldest first.
+    public mutating func skipUnknown(until now: Date) -> [ZoneRollup] {
+        let held = (occupied: occupied, free: free)
+        (occupied, free) = (0, 0)
+        let closed = advance(to: now)
+        integrate(until: now)
+        (occupied, free) = held
+        if closed.isEmpty {
+            current.occupiedMax = max(current.occupiedMax, occupied)
+            current.freeMin = min(current.freeMin, free)
+        } else {
+            current.occupiedMax = occupied
+            current.freeMin = free
         }
         return closed
     }

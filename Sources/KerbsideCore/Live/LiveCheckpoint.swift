@@ -1,0 +1,82 @@
+import Foundation
+
+/// The live state at one instant, complete enough that restoring it and replaying the journal after it gives the
+/// state the daemon had: devices, the open rollup buckets, and the signs' hysteresis.
+public struct LiveCheckpoint: Sendable, Codable {
+    public var takenAt: Date
+    public var devices: PersistedDevices
+    public var zoneRollups: [ZoneRollupAccumulator]
+    public var groupRollups: [GroupRollupAccumulator]
+    /// By controller id.
+    public var lightRollupStates: [String: LightRollupState]
+    /// By sign id.
+    public var signStatuses: [String: SignStatus]
+}
+
+extension LiveState {
+    /// The state as of now, for the rollup writer's checkpoint.
+    ///
+    /// - Parameter now: when it is taken.
+    /// - Returns: the checkpoint.
+    public func checkpoint(at now: Date) -> LiveCheckpoint {
+        var lightStates: [String: LightRollupState] = [:]
+        for (index, state) in lightRollupStates.enumerated() {
+            if let state { lightStates[inventory.lights[index].controller] = state }
+        }
+        return LiveCheckpoint(
+            takenAt: now,
+            devices: persistedDevices(),
+            zoneRollups: zoneRollups,
+            groupRollups: groupRollups,
+            lightRollupStates: lightStates,
+            signStatuses: Dictionary(
+                zip(inventory.signs.map(\.id), signStatuses),
+                uniquingKeysWith: { first, _ in first }
+            )
+        )
+    }
+
+    /// Restores a checkpoint; call right after `init`, before any reading. Parts that no longer fit the inventory
+    /// (a zone whose bays changed, a removed device) start afresh instead.
+    ///
+    /// - Parameter checkpoint: what `checkpoint(at:)` returned before the restart.
+    /// - Returns: how many bays and lights were restored.
+    @discardableResult
+    public mutating func restore(_ checkpoint: LiveCheckpoint) -> (bays: Int, lights: Int) {
+        let restored = restore(checkpoint.devices)
+        let savedZones = Dictionary(checkpoint.zoneRollups.map { ($0.zone, $0) }, uniquingKeysWith: { a, _ in a })
+        for index in zoneRollups.indices {
+            if let saved = savedZones[zoneRollups[index].zone], saved.capacity == zoneRollups[index].capacity,
+                saved.occupied + saved.free <= saved.capacity
+            {
+                zoneRollups[index] = saved
+            }
+        }
+        let savedStates = inventory.lights.map { checkpoint.lightRollupStates[$0.controller] }
+        let savedGroups = Dictionary(checkpoint.groupRollups.map { ($0.group, $0) }, uniquingKeysWith: { a, _ in a })
+        for index in groupRollups.indices {
+            let members = lightsOfGroup[index]
+            if let saved = savedGroups[groupRollups[index].group], saved.lights == members.count {
+                groupRollups[index] = saved
+                for light in members { lightRollupStates[light] = savedStates[light] }
+            }
+        }
+        for (index, sign) in inventory.signs.enumerated() {
+            if let status = checkpoint.signStatuses[sign.id] { signStatuses[index] = status }
+        }
+        return restored
+    }
+
+    /// Counts the time between the last restored or replayed instant and `now` as unknown in every rollup: the
+    /// daemon was not running then. The closed buckets go out with the next tick.
+    ///
+    /// - Parameter now: when this run starts counting.
+    public mutating func resume(at now: Date) {
+        for index in zoneRollups.indices {
+            closedRollups += zoneRollups[index].skipUnknown(until: now)
+        }
+        for index in groupRollups.indices {
+            closedGroupRollups += groupRollups[index].skipUnknown(until: now)
+        }
+    }
+}

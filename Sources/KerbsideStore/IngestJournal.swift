@@ -1,0 +1,298 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// An append-only journal of every accepted reading, in memory-mapped segment files.
+///
+/// Why: libmosquitto acknowledges a QoS 1 message before it hands it over, so the broker never resends what the
+/// daemon had received when it died. An append is a copy into a shared mapping, no system call: the page cache
+/// holds it through a `kill -9` of the process (not through a power cut, which the checkpoint interval bounds).
+/// The rollup writer's checkpoints record the position they include; a restart replays the records after it.
+///
+/// A record is an 8-byte header (body length, FNV-1a checksum of the body) and the body, padded to 8 bytes; the
+/// length is written last, so a record cut short by a crash reads as the end. Segments are allocated whole when
+/// created (`posix_fallocate`), because writing into a hole of a mapping on a full disk raises SIGBUS.
+///
+/// Not thread-safe by itself: its owner serialises appends under the ingest lock, which is why it may be sent
+/// there; replay runs before ingest starts.
+public final class IngestJournal: @unchecked Sendable {
+    public static let defaultSegmentBytes = 64 << 20
+    static let headerBytes = 8
+
+    public let directory: String
+    public let segmentBytes: Int
+    /// Where the next record goes.
+    public private(set) var position: JournalPosition
+    /// Why appends stopped, if they did (the disk could not hold a new segment); readings still apply, unjournaled.
+    public private(set) var failure: String?
+
+    private var mapping: UnsafeMutableRawPointer?
+
+    /// Opens the journal in `directory` (created if missing) for appending after its last whole record.
+    ///
+    /// - Parameters:
+    ///   - directory: where the segment files live.
+    ///   - segmentBytes: the size of each segment file; records larger than a segment are refused.
+    /// - Throws: `StoreError` with code `journal` when the directory or a segment cannot be made.
+    public init(directory: String, segmentBytes: Int = defaultSegmentBytes) throws(StoreError) {
+        self.directory = directory
+        self.segmentBytes = segmentBytes
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw StoreError(.journal, "cannot create the journal directory \(directory): \(error)")
+        }
+        let segments = Self.segments(in: directory)
+        if let last = segments.last {
+            let end = Self.scan(directory: directory, from: JournalPosition(segment: last, offset: 0), segmentBytes)
+            position = end.position
+        } else {
+            position = JournalPosition(segment: 1, offset: 0)
+        }
+        mapping = try Self.map(segment: position.segment, in: directory, bytes: segmentBytes)
+    }
+
+    deinit {
+        if let mapping { munmap(mapping, segmentBytes) }
+    }
+
+    /// Journals an accepted message.
+    ///
+    /// - Parameters:
+    ///   - kind: parking sensor or streetlight controller.
+    ///   - device: the sensor or controller id from the topic.
+    ///   - payload: the message as received.
+    ///   - receivedAt: when it was received.
+    public func appendMessage(
+        kind: JournalRouteKind,
+        device: Substring,
+        payload: UnsafeRawBufferPointer,
+        receivedAt: Date
+    ) {
+        var device = String(device)
+        device.withUTF8 { deviceBytes in
+            append(kind: 1, routeKind: kind.rawValue, device: deviceBytes, payload: payload, time: receivedAt)
+        }
+    }
+
+    /// Journals an aggregation tick.
+    ///
+    /// - Parameter now: the tick's time.
+    public func appendTick(now: Date) {
+        append(
+            kind: 2,
+            routeKind: 0,
+            device: UnsafeBufferPointer(start: nil, count: 0),
+            payload: .init(start: nil, count: 0),
+            time: now
+        )
+    }
+
+    /// Deletes the segments wholly before `position`, once a checkpoint holds everything in them.
+    ///
+    /// - Parameter position: the position the newest stored checkpoint includes.
+    public static func discard(before position: JournalPosition, in directory: String) {
+        for segment in segments(in: directory) where segment < position.segment {
+            unlink(path(of: segment, in: directory))
+        }
+    }
+
+    /// Reads the records after `position` in order, stopping at the first incomplete one.
+    ///
+    /// - Parameters:
+    ///   - directory: where the segment files live.
+    ///   - position: where to start, as a checkpoint recorded it.
+    ///   - segmentBytes: the size of each segment file.
+    ///   - body: called with each record.
+    /// - Returns: the position after the last whole record.
+    @discardableResult
+    public static func replay(
+        directory: String,
+        from position: JournalPosition,
+        segmentBytes: Int = defaultSegmentBytes,
+        _ body: (JournalRecord) -> Void
+    ) -> JournalPosition {
+        scan(directory: directory, from: position, segmentBytes, body).position
+    }
+
+    // MARK: - Appending
+
+    private func append(
+        kind: UInt8,
+        routeKind: UInt8,
+        device: UnsafeBufferPointer<UInt8>,
+        payload: UnsafeRawBufferPointer,
+        time: Date
+    ) {
+        guard failure == nil else { return }
+        let bodyBytes = Self.fixedBodyBytes + device.count + payload.count
+        let recordBytes = Self.headerBytes + Self.padded(bodyBytes)
+        guard recordBytes <= segmentBytes, device.count <= Int(UInt16.max) else { return }
+        if position.offset + recordBytes > segmentBytes {
+            guard roll() else { return }
+        }
+        guard let mapping else { return }
+        let record = mapping + position.offset
+        let body = record + Self.headerBytes
+        body.storeBytes(of: kind, as: UInt8.self)
+        body.storeBytes(of: routeKind, toByteOffset: 1, as: UInt8.self)
+        body.storeBytes(of: UInt16(device.count).littleEndian, toByteOffset: 2, as: UInt16.self)
+        body.storeBytes(of: UInt32(payload.count).littleEndian, toByteOffset: 4, as: UInt32.self)
+        body.storeBytes(of: time.timeIntervalSince1970.bitPattern.littleEndian, toByteOffset: 8, as: UInt64.self)
+        if let base = device.baseAddress {
+            (body + Self.fixedBodyBytes).copyMemory(from: base, byteCount: device.count)
+        }
+        if let base = payload.baseAddress {
+            (body + Self.fixedBodyBytes + device.count).copyMemory(from: base, byteCount: payload.count)
+        }
+        let checksum = Self.checksum(UnsafeRawBufferPointer(start: body, count: bodyBytes))
+        record.storeBytes(of: checksum.littleEndian, toByteOffset: 4, as: UInt32.self)
+        // The length last: until it is stored, the record does not exist.
+        record.storeBytes(of: UInt32(bodyBytes).littleEndian, as: UInt32.self)
+        position.offset += recordBytes
+    }
+
+    private func roll() -> Bool {
+        if let mapping { munmap(mapping, segmentBytes) }
+        mapping = nil
+        let next = JournalPosition(segment: position.segment + 1, offset: 0)
+        do {
+            mapping = try Self.map(segment: next.segment, in: directory, bytes: segmentBytes)
+            position = next
+            return true
+        } catch {
+            failure = error.message
+            return false
+        }
+    }
+
+    private static func map(
+        segment: UInt64,
+        in directory: String,
+        bytes: Int
+    ) throws(StoreError) -> UnsafeMutableRawPointer {
+        let path = path(of: segment, in: directory)
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o640)
+        guard descriptor >= 0 else {
+            throw StoreError(.journal, "cannot open \(path): \(String(cString: strerror(errno)))")
+        }
+        defer { close(descriptor) }
+        let allocated = posix_fallocate(descriptor, 0, off_t(bytes))
+        guard allocated == 0 else {
+            throw StoreError(
+                .journal,
+                "cannot allocate \(bytes) bytes for \(path): \(String(cString: strerror(allocated)))"
+            )
+        }
+        guard let address = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, descriptor, 0),
+            address != MAP_FAILED
+        else {
+            throw StoreError(.journal, "cannot map \(path): \(String(cString: strerror(errno)))")
+        }
+        return address
+    }
+
+    // MARK: - Reading
+
+    /// kind, route kind, device length, payload length, receive time.
+    static let fixedBodyBytes = 16
+
+    private static func scan(
+        directory: String,
+        from start: JournalPosition,
+        _ segmentBytes: Int,
+        _ body: (JournalRecord) -> Void = { _ in }
+    ) -> (position: JournalPosition, records: Int) {
+        var position = start
+        var records = 0
+        let existing = Set(segments(in: directory))
+        while existing.contains(position.segment) {
+            guard let data = FileManager.default.contents(atPath: path(of: position.segment, in: directory)) else {
+                break
+            }
+            let end = data.withUnsafeBytes { bytes in
+                readRecords(bytes, from: position.offset) { record in
+                    records += 1
+                    body(record)
+                }
+            }
+            position.offset = end
+            // A segment ends where its writer moved on: continue in the next one if there is one.
+            guard existing.contains(position.segment + 1) else { break }
+            position = JournalPosition(segment: position.segment + 1, offset: 0)
+        }
+        return (position, records)
+    }
+
+    /// Reads whole records from `offset` and returns the offset after the last one.
+    private static func readRecords(
+        _ bytes: UnsafeRawBufferPointer,
+        from offset: Int,
+        _ body: (JournalRecord) -> Void
+    ) -> Int {
+        var offset = offset
+        while offset + headerBytes + fixedBodyBytes <= bytes.count {
+            let length = Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
+            let checksum = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset + 4, as: UInt32.self))
+            let bodyStart = offset + headerBytes
+            guard length >= fixedBodyBytes, bodyStart + length <= bytes.count else { break }
+            let recordBody = UnsafeRawBufferPointer(rebasing: bytes[bodyStart..<(bodyStart + length)])
+            guard self.checksum(recordBody) == checksum, let record = decode(recordBody) else { break }
+            body(record)
+            offset = bodyStart + padded(length)
+        }
+        return offset
+    }
+
+    private static func decode(_ body: UnsafeRawBufferPointer) -> JournalRecord? {
+        let kind = body[0]
+        let deviceCount = Int(UInt16(littleEndian: body.loadUnaligned(fromByteOffset: 2, as: UInt16.self)))
+        let payloadCount = Int(UInt32(littleEndian: body.loadUnaligned(fromByteOffset: 4, as: UInt32.self)))
+        let time = Double(bitPattern: UInt64(littleEndian: body.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
+        guard fixedBodyBytes + deviceCount + payloadCount == body.count else { return nil }
+        switch kind {
+        case 1:
+            guard let route = JournalRouteKind(rawValue: body[1]) else { return nil }
+            let device = String(decoding: body[fixedBodyBytes..<(fixedBodyBytes + deviceCount)], as: UTF8.self)
+            let payload = Array(body[(fixedBodyBytes + deviceCount)...])
+            return .message(kind: route, device: device, payload: payload, receivedAt: time)
+        case 2:
+            return .tick(now: time)
+        default:
+            return nil
+        }
+    }
+
+    // MARK: - Files
+
+    /// The segment numbers in `directory`, oldest first.
+    ///
+    /// - Parameter directory: the journal's directory.
+    /// - Returns: the numbers.
+    public static func segments(in directory: String) -> [UInt64] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        return names.compactMap { name in
+            guard name.hasSuffix(".journal") else { return nil }
+            return UInt64(name.dropLast(".journal".count))
+        }
+        .sorted()
+    }
+
+    static func path(of segment: UInt64, in directory: String) -> String {
+        let digits = String(segment)
+        return "\(directory)/\(String(repeating: "0", count: max(0, 12 - digits.count)))\(digits).journal"
+    }
+
+    static func padded(_ count: Int) -> Int { (count + 7) & ~7 }
+
+    static func checksum(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
+        var hash: UInt32 = 2_166_136_261
+        for byte in bytes {
+            hash = (hash ^ UInt32(byte)) &* 16_777_619
+        }
+        // Zero is what an unwritten header holds; never use it.
+        return hash == 0 ? 1 : hash
+    }
+}
