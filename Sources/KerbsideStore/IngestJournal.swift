@@ -92,7 +92,9 @@ public final class IngestJournal: @unchecked Sendable {
 
     /// Deletes the segments wholly before `position`, once a checkpoint holds everything in them.
     ///
-    /// - Parameter position: the position the newest stored checkpoint includes.
+    /// - Parameters:
+    ///   - position: the position the newest stored checkpoint includes.
+    ///   - directory: the journal's directory.
     public static func discard(before position: JournalPosition, in directory: String) {
         for segment in segments(in: directory) where segment < position.segment {
             unlink(path(of: segment, in: directory))
