@@ -137,18 +137,25 @@ final class IngestPipeline: Sendable {
                 // A copy of the state costs nothing here; the writer turns it into rows on its own queue.
                 checkpoint = PendingCheckpoint(state: core.live, journal: core.journalPosition, takenAt: now)
             }
-            var failure: String?
-            if let journalFailure = core.journal?.failure, !core.journalFailureReported {
-                core.journalFailureReported = true
-                failure = journalFailure
+            // Reported when the journal stops and when it starts again, not at every tick in between.
+            var change: String??
+            let failure = core.journal?.failure
+            if (failure != nil) != core.journalFailureReported {
+                core.journalFailureReported = failure != nil
+                change = .some(failure)
             }
-            return (snapshot, checkpoint, failure)
+            return (snapshot, checkpoint, change)
         }
-        if let journalFailure {
+        switch journalFailure {
+        case .some(.some(let failure)):
             logger.error(
                 "ingest journal stopped; readings since the last checkpoint are lost if the daemon crashes",
-                metadata: ["store.error": "\(journalFailure)"]
+                metadata: ["store.error": "\(failure)"]
             )
+        case .some(.none):
+            logger.notice("ingest journal writes again")
+        case .none:
+            break
         }
         return (snapshot, checkpoint)
     }

@@ -25,7 +25,8 @@ public final class IngestJournal: @unchecked Sendable {
     public let segmentBytes: Int
     /// Where the next record goes.
     public private(set) var position: JournalPosition
-    /// Why appends stopped, if they did (the disk could not hold a new segment); readings still apply, unjournaled.
+    /// Why appends stopped, while they do (the disk could not hold a new segment); readings still apply,
+    /// unjournaled, and each tick tries a new segment again.
     public private(set) var failure: String?
 
     private var mapping: UnsafeMutableRawPointer?
@@ -81,6 +82,7 @@ public final class IngestJournal: @unchecked Sendable {
     ///
     /// - Parameter now: the tick's time.
     public func appendTick(now: Date) {
+        if failure != nil { _ = roll() }
         append(
             kind: 2,
             routeKind: 0,
@@ -128,7 +130,7 @@ public final class IngestJournal: @unchecked Sendable {
         payload: UnsafeRawBufferPointer,
         time: Date
     ) {
-        guard failure == nil else { return }
+        guard failure == nil || kind == 2 else { return }
         let bodyBytes = Self.fixedBodyBytes + device.count + payload.count
         let recordBytes = Self.headerBytes + Self.padded(bodyBytes)
         guard recordBytes <= segmentBytes, device.count <= Int(UInt16.max) else { return }
@@ -163,6 +165,7 @@ public final class IngestJournal: @unchecked Sendable {
         do {
             mapping = try Self.map(segment: next.segment, in: directory, bytes: segmentBytes)
             position = next
+            failure = nil
             return true
         } catch {
             failure = error.message
