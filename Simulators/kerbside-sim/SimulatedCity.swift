@@ -14,6 +14,8 @@ struct SimulatedCity {
     private var occupied: [Bool]
     private var seqs: [String: UInt64] = [:]
     private var meters: [Double]
+    /// Each light's power since its previous reading and when that was, so its meter counts real energy.
+    private var drawing: [(watts: Double, since: Date?)]
     private let occupancy: Double
 
     var bayCount: Int { bays.count }
@@ -26,6 +28,7 @@ struct SimulatedCity {
         self.occupancy = min(max(occupancy, 0), 1)
         occupied = Array(repeating: false, count: inventory.bays.count)
         meters = inventory.lights.map { _ in 1000 }
+        drawing = inventory.lights.map { _ in (0, nil) }
         for index in occupied.indices { occupied[index] = random.unit() < self.occupancy }
     }
 
@@ -56,7 +59,10 @@ struct SimulatedCity {
         let light = lights[index]
         let level = [0, 30, 60, 100][Int(random.next() % 4)]
         let power = light.ratedPowerWatts * Double(level) / 100
-        meters[index] += power / 60
+        if let since = drawing[index].since {
+            meters[index] += drawing[index].watts * max(0, now.timeIntervalSince(since)) / 3600
+        }
+        drawing[index] = (power, now)
         let controller = light.controller
         let seq = nextSeq(controller)
         let json =
