@@ -139,6 +139,8 @@ final class StoreWriter: Service, Sendable {
             pending.withLock {
                 $0.removeWritten(rollups: batch.count, sessions: sessions.count, droppedBefore: droppedBefore)
             }
+            // Counted now: the minutes are in SQLite even if deriving the coarser levels fails below.
+            metrics.rollupsWritten.increment(by: batch.count)
             if let until = batch.map(\.end).max() {
                 try database.maintainLevels(until: until, timeZone: timeZone, retention: retention)
             }
@@ -146,7 +148,6 @@ final class StoreWriter: Service, Sendable {
                 defer { pending.lastError = nil }
                 return pending.lastError != nil
             }
-            metrics.rollupsWritten.increment(by: batch.count)
             if recovered { logger.notice("rollup writes recovered", metadata: ["store.rows": "\(batch.count)"]) }
         } catch {
             let isNew = pending.withLock { pending -> Bool in
