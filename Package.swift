@@ -141,8 +141,10 @@ let package = Package(
             name: "KerbsideDaemonTests",
             dependencies: [
                 "KerbsideDaemon",
+                "KerbsideStore",
                 "KerbsideTesting",
                 "MQTT",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

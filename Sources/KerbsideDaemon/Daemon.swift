@@ -30,12 +30,39 @@ public final class Daemon: Sendable {
     ///   - metricsExposition: renders every metric for `/metrics`.
     ///   - clock: the wall clock, read here and nowhere below.
     /// - Throws: `MQTTError` when the broker settings cannot make an MQTT client.
-    public init(
+    public convenience init(
         configuration: DaemonConfiguration,
         logger: Logger,
         metricsFactory: any MetricsFactory,
         metricsExposition: @escaping @Sendable () -> String,
         clock: @escaping @Sendable () -> Date = { Date() }
+    ) throws {
+        try self.init(
+            configuration: configuration,
+            logger: logger,
+            metricsFactory: metricsFactory,
+            metricsExposition: metricsExposition,
+            clock: clock,
+            storeCapacity: 1_000_000
+        )
+    }
+
+    /// - Parameters:
+    ///   - configuration: the validated configuration and inventory.
+    ///   - logger: the root logger; components add their own metadata.
+    ///   - metricsFactory: where metrics go; the executable bootstraps Prometheus, tests pass their own.
+    ///   - metricsExposition: renders every metric for `/metrics`.
+    ///   - clock: the wall clock, read here and nowhere below.
+    ///   - storeCapacity: how many buckets and sessions may wait for a failing disk before the oldest are dropped;
+    ///     a million in service, small in tests of the overflow.
+    /// - Throws: `MQTTError` when the broker settings cannot make an MQTT client.
+    init(
+        configuration: DaemonConfiguration,
+        logger: Logger,
+        metricsFactory: any MetricsFactory,
+        metricsExposition: @escaping @Sendable () -> String,
+        clock: @escaping @Sendable () -> Date,
+        storeCapacity: Int
     ) throws {
         self.configuration = configuration
         self.clock = clock
@@ -92,6 +119,7 @@ public final class Daemon: Sendable {
             journalDirectory: journal == nil ? nil : journalDirectory,
             timeZone: configuration.site.timeZone,
             retention: configuration.retention,
+            capacity: storeCapacity,
             metrics: metrics,
             logger: logger
         )

@@ -26,21 +26,29 @@ final class StoreWriter: Service, Sendable {
         var lastError: StoreError?
         var dropped = DropCounts()
 
-        /// Drops the oldest rows beyond `capacity`: zone buckets first, then group buckets, then sessions.
+        /// Drops the oldest rows beyond `capacity`, oldest first whatever their kind (a session by its departure).
         mutating func trim(to capacity: Int) {
             var excess = batch.count - capacity
-            guard excess > 0 else { return }
-            let zones = min(excess, batch.zoneRollups.count)
-            batch.zoneRollups.removeFirst(zones)
-            excess -= zones
-            let groups = min(excess, batch.groupRollups.count)
-            batch.groupRollups.removeFirst(groups)
-            excess -= groups
-            let sessions = min(excess, batch.sessions.count)
-            batch.sessions.removeFirst(sessions)
-            dropped.zoneRollups += zones
-            dropped.groupRollups += groups
-            dropped.sessions += sessions
+            while excess > 0 {
+                let ages = [
+                    batch.zoneRollups.first?.start, batch.groupRollups.first?.start, batch.sessions.first?.departed,
+                ]
+                guard let oldest = ages.indices.filter({ ages[$0] != nil }).min(by: { ages[$0]! < ages[$1]! }) else {
+                    return
+                }
+                switch oldest {
+                case 0:
+                    batch.zoneRollups.removeFirst()
+                    dropped.zoneRollups += 1
+                case 1:
+                    batch.groupRollups.removeFirst()
+                    dropped.groupRollups += 1
+                default:
+                    batch.sessions.removeFirst()
+                    dropped.sessions += 1
+                }
+                excess -= 1
+            }
         }
 
         /// Removes a written batch that was taken from the front, minus what a trim already dropped meanwhile.
@@ -163,6 +171,8 @@ final class StoreWriter: Service, Sendable {
             if let position = checkpoint?.journal, let journalDirectory {
                 IngestJournal.discard(before: position, in: journalDirectory)
             }
+            // Counted now: the minutes are in SQLite even if deriving the coarser levels fails below.
+            metrics.rollupsWritten.increment(by: batch.zoneRollups.count + batch.groupRollups.count)
             if let until = (batch.zoneRollups.map(\.end) + batch.groupRollups.map(\.end)).max() {
                 try database.maintainLevels(until: until, timeZone: timeZone, retention: retention)
             }
@@ -170,7 +180,6 @@ final class StoreWriter: Service, Sendable {
                 defer { pending.lastError = nil }
                 return pending.lastError != nil
             }
-            metrics.rollupsWritten.increment(by: batch.zoneRollups.count + batch.groupRollups.count)
             if recovered { logger.notice("rollup writes recovered", metadata: ["store.rows": "\(batch.count)"]) }
         } catch {
             let isNew = pending.withLock { pending -> Bool in

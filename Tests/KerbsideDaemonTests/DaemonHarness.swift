@@ -33,18 +33,28 @@ final class DaemonHarness: Sendable {
 
     let storagePath: String
 
+    /// - Parameters:
+    ///   - inventory: the city.
+    ///   - ingest: the ingest policy.
+    ///   - storagePath: the SQLite file; a new temporary one by default.
+    ///   - storeCapacity: how many buckets and sessions may wait for a failing disk.
+    ///   - logger: where the daemon logs; warnings and worse to standard error by default.
+    /// - Throws: when the broker, the database or the daemon cannot start.
     init(
         inventory: Inventory = Fixtures.smallCity(),
         ingest: IngestPolicy = IngestPolicy(),
         storagePath: String = FileManager.default.temporaryDirectory
-            .appendingPathComponent("kerbside-e2e-\(UUID().uuidString).sqlite").path
+            .appendingPathComponent("kerbside-e2e-\(UUID().uuidString).sqlite").path,
+        storeCapacity: Int = 1_000_000,
+        logger: Logger? = nil
     ) async throws {
         self.storagePath = storagePath
         // Mosquitto's stock queue (1000 messages per client) drops bursts a busy test machine cannot drain at once;
         // a deployment sizes it the same way (see systemd/mosquitto-kerbside.conf).
         broker = try TestBroker(configuration: ["max_queued_messages 100000"])
-        var logger = Logger(label: "e2e")
-        logger.logLevel = .warning
+        var quiet = Logger(label: "e2e")
+        quiet.logLevel = .warning
+        let logger = logger ?? quiet
         let configuration = DaemonConfiguration(
             configFile: "/dev/null",
             site: Site(
@@ -75,7 +85,8 @@ final class DaemonHarness: Sendable {
             logger: logger,
             metricsFactory: PrometheusMetricsFactory(registry: registry),
             metricsExposition: { registry.emitToString() },
-            clock: { [clock] in clock.now() }
+            clock: { [clock] in clock.now() },
+            storeCapacity: storeCapacity
         )
         group = ServiceGroup(services: daemon.services, logger: logger)
         let group = group
