@@ -33,9 +33,8 @@ final class StoreWriter: Service, Sendable {
                 let ages = [
                     batch.zoneRollups.first?.start, batch.groupRollups.first?.start, batch.sessions.first?.departed,
                 ]
-                guard let oldest = ages.indices.filter({ ages[$0] != nil }).min(by: { ages[$0]! < ages[$1]! }) else {
-                    return
-                }
+                let candidates = ages.enumerated().compactMap { index, age in age.map { (index, $0) } }
+                guard let oldest = candidates.min(by: { $0.1 < $1.1 })?.0 else { return }
                 switch oldest {
                 case 0:
                     batch.zoneRollups.removeFirst()
