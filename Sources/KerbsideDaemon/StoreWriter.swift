@@ -24,6 +24,8 @@ final class StoreWriter: Service, Sendable {
         /// The newest checkpoint not stored yet; a newer one replaces it.
         var checkpoint: IngestPipeline.PendingCheckpoint?
         var lastError: StoreError?
+        /// When a failed write is tried again without waiting for new rows.
+        var retryAfter: DispatchTime?
         var dropped = DropCounts()
 
         /// Drops the oldest rows beyond `capacity`, oldest first whatever their kind (a session by its departure).
@@ -78,6 +80,7 @@ final class StoreWriter: Service, Sendable {
     }
 
     private let queue = DispatchQueue(label: "kerbside.store-writer")
+    static let retryInterval: DispatchTimeInterval = .seconds(5)
 
     private let pending = Mutex(Pending())
     let database: KerbsideDatabase
@@ -120,7 +123,19 @@ final class StoreWriter: Service, Sendable {
 
     /// Queues buckets and sessions and schedules a write; returns at once.
     func enqueue(_ batch: StoreBatch, checkpoint: IngestPipeline.PendingCheckpoint? = nil) {
-        guard !batch.isEmpty || checkpoint != nil else { return }
+        guard !batch.isEmpty || checkpoint != nil else {
+            // Nothing new, but a failed write is tried again every few seconds, so the catch-up after a disk comes
+            // back does not wait for the next closed minute.
+            let retry = pending.withLock { pending -> Bool in
+                guard pending.lastError != nil, let due = pending.retryAfter, DispatchTime.now() >= due else {
+                    return false
+                }
+                pending.retryAfter = nil
+                return true
+            }
+            if retry { queue.async { self.flush() } }
+            return
+        }
         let dropped = pending.withLock { pending in
             if let checkpoint { pending.checkpoint = checkpoint }
             let before = pending.dropped.total
@@ -182,7 +197,10 @@ final class StoreWriter: Service, Sendable {
             if recovered { logger.notice("rollup writes recovered", metadata: ["store.rows": "\(batch.count)"]) }
         } catch {
             let isNew = pending.withLock { pending -> Bool in
-                defer { pending.lastError = error }
+                defer {
+                    pending.lastError = error
+                    pending.retryAfter = DispatchTime.now() + Self.retryInterval
+                }
                 return pending.lastError == nil
             }
             metrics.rollupWriteFailures.increment()
