@@ -19,6 +19,7 @@ public final class Daemon: Sendable {
     let aggregation: AggregationLoop
     let broker: BrokerConnection
     let storeWriter: StoreWriter
+    let lighting: LightingControl
     private let http: any Service
     private let boundHTTPPort = LockedValue<Int?>(nil)
     private let clock: @Sendable () -> Date
@@ -124,6 +125,14 @@ public final class Daemon: Sendable {
             logger: logger
         )
         self.storeWriter = storeWriter
+        let lighting = try LightingControl(
+            database: database,
+            site: configuration.site,
+            inventory: configuration.inventory,
+            clock: clock,
+            logger: logger
+        )
+        self.lighting = lighting
         store = SnapshotStore(initial: .empty(at: startedAt))
         let broker = try BrokerConnection(
             configuration: configuration.broker.mqttConfiguration,
@@ -171,6 +180,7 @@ public final class Daemon: Sendable {
         http = Application(
             router: KerbsideRouter.make(
                 provider: provider,
+                lighting: lighting,
                 tokens: configuration.tokens,
                 maxBodyBytes: configuration.http.maxBodyBytes,
                 logger: logger

@@ -51,8 +51,10 @@ public enum TokenHashing {
 }
 
 extension KerbsideRequestContext {
-    /// Throws 401 without a valid token and 403 when the token's role is below `role`.
-    func require(_ role: AccessRole) throws {
+    /// Throws 401 without a valid token and 403 when the token's role is below `role`; returns the token's name,
+    /// for audit trails.
+    @discardableResult
+    func require(_ role: AccessRole) throws -> String {
         guard let identity else {
             throw APIError(
                 .unauthorized,
@@ -67,5 +69,6 @@ extension KerbsideRequestContext {
                 message: "token \"\(identity.name)\" has role \(identity.role.rawValue); this needs \(role.rawValue)"
             )
         }
+        return identity.name
     }
 }

@@ -7,6 +7,7 @@ import Logging
 public enum KerbsideRouter {
     public static func make(
         provider: some LiveStateProviding,
+        lighting: (any LightingControlling)? = nil,
         tokens: [AccessToken],
         maxBodyBytes: Int = 64 * 1024,
         logger: Logger
@@ -18,7 +19,8 @@ public enum KerbsideRouter {
         addHealthRoutes(to: router, provider: provider)
         addParkingRoutes(to: router, provider: provider)
         addSignRoutes(to: router, provider: provider)
-        addLightingRoutes(to: router, provider: provider)
+        addLightingRoutes(to: router, provider: provider, lighting: lighting)
+        if let lighting { addDimmingRoutes(to: router, lighting: lighting, maxBodyBytes: maxBodyBytes) }
         addOperationsRoutes(to: router, provider: provider)
         return router
     }
@@ -104,11 +106,18 @@ public enum KerbsideRouter {
         }
     }
 
-    private static func addLightingRoutes(to router: Router<KerbsideRequestContext>, provider: some LiveStateProviding)
-    {
+    private static func addLightingRoutes(
+        to router: Router<KerbsideRequestContext>,
+        provider: some LiveStateProviding,
+        lighting: (any LightingControlling)?
+    ) {
         router.get("/api/v1/lighting/groups") { _, context in
             try context.require(.viewer)
-            return try JSONResponse.make(provider.currentSnapshot().snapshot.groups.map(GroupModel.init))
+            return try JSONResponse.make(
+                provider.currentSnapshot().snapshot.groups.map {
+                    GroupModel($0, control: lighting?.control(group: $0.id))
+                }
+            )
         }
         router.get("/api/v1/lighting/groups/:id") { _, context in
             try context.require(.viewer)
@@ -116,7 +125,7 @@ public enum KerbsideRouter {
             guard let group = provider.currentSnapshot().snapshot.groups.first(where: { $0.id == id }) else {
                 throw APIError.notFound("light group", id: id)
             }
-            return try JSONResponse.make(GroupModel(group))
+            return try JSONResponse.make(GroupModel(group, control: lighting?.control(group: id)))
         }
         router.get("/api/v1/lighting/groups/:id/history") { request, context in
             try context.require(.viewer)

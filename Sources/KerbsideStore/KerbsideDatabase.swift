@@ -126,6 +126,30 @@ public final class KerbsideDatabase: Sendable {
                     """
             )
         }
+        migrator.registerMigration("v6-lighting-control") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE dimming_schedule (id TEXT PRIMARY KEY, document BLOB NOT NULL) WITHOUT ROWID;
+                    CREATE TABLE group_schedule (light_group TEXT PRIMARY KEY, schedule TEXT NOT NULL) WITHOUT ROWID;
+                    CREATE TABLE group_override (
+                        light_group TEXT PRIMARY KEY,
+                        level INTEGER NOT NULL,
+                        until REAL NOT NULL,
+                        set_at REAL NOT NULL,
+                        set_by TEXT NOT NULL
+                    ) WITHOUT ROWID;
+                    CREATE TABLE lighting_audit (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        at REAL NOT NULL,
+                        actor TEXT NOT NULL,
+                        action TEXT NOT NULL,
+                        subject TEXT NOT NULL,
+                        detail TEXT NOT NULL
+                    );
+                    CREATE INDEX lighting_audit_by_time ON lighting_audit (at);
+                    """
+            )
+        }
         return migrator
     }
 }

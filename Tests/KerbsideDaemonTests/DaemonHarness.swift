@@ -22,6 +22,7 @@ import Testing
 /// The aggregation loop's timer is set far apart; tests advance the clock and call `aggregate()` themselves.
 final class DaemonHarness: Sendable {
     static let viewerSecret = "e2e-viewer"
+    static let lightingSecret = "e2e-lighting"
 
     let broker: TestBroker
     let clock = ManualClock()
@@ -76,7 +77,14 @@ final class DaemonHarness: Sendable {
             aggregationInterval: 3600,
             logLevel: "warning",
             inventory: inventory,
-            tokens: [AccessToken(name: "e2e", sha256: TokenHashing.sha256Hex(of: Self.viewerSecret), role: .viewer)],
+            tokens: [
+                AccessToken(name: "e2e", sha256: TokenHashing.sha256Hex(of: Self.viewerSecret), role: .viewer),
+                AccessToken(
+                    name: "engineer",
+                    sha256: TokenHashing.sha256Hex(of: Self.lightingSecret),
+                    role: .lighting
+                ),
+            ],
             inventoryFiles: []
         )
         let registry = registry
@@ -145,6 +153,28 @@ final class DaemonHarness: Sendable {
     }
 
     // MARK: HTTP
+
+    /// Sends any request with a JSON body.
+    func send(
+        _ method: String,
+        _ path: String,
+        json: String? = nil,
+        token: String? = DaemonHarness.lightingSecret
+    ) async throws -> (status: Int, body: [String: Any]?) {
+        let port = try #require(daemon.httpPort)
+        var request = URLRequest(url: try #require(URL(string: "http://127.0.0.1:\(port)\(path)")))
+        request.httpMethod = method
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        if let json {
+            request.httpBody = Data(json.utf8)
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        return (
+            (response as? HTTPURLResponse)?.statusCode ?? 0,
+            try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        )
+    }
 
     func get(_ path: String, token: String? = DaemonHarness.viewerSecret) async throws -> (status: Int, body: Data) {
         let port = try #require(daemon.httpPort)

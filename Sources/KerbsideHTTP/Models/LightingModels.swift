@@ -4,10 +4,11 @@ import KerbsideCore
 struct GroupModel: Encodable, Sendable {
     let id: String
     let name: String
-    /// Filled in by the dimming issue; `null` until a schedule exists.
+    /// The assigned schedule (or the default one); `null` when the group follows none.
     let schedule: Nullable<String>
+    /// The level the group is commanded to now: the override's, else the schedule's.
     let targetLevel: Nullable<Int>
-    let override: Nullable<Int>
+    let override: Nullable<OverrideModel>
     let lights: Int
     let on: Int
     let faulty: Int
@@ -22,12 +23,12 @@ struct GroupModel: Encodable, Sendable {
         case energyTodayWh = "energy_today_wh"
     }
 
-    init(_ group: GroupFigures) {
+    init(_ group: GroupFigures, control: GroupControl? = nil) {
         id = group.id
         name = group.name
-        schedule = Nullable(nil)
-        targetLevel = Nullable(nil)
-        override = Nullable(nil)
+        schedule = Nullable(control?.schedule)
+        targetLevel = Nullable(control?.targetLevel)
+        override = Nullable(control?.override.map(OverrideModel.init))
         lights = group.lights
         on = group.on
         faulty = group.faulty

@@ -1,0 +1,299 @@
+import Foundation
+import KerbsideCore
+import KerbsideHTTP
+import KerbsideStore
+import Logging
+import Synchronization
+
+/// What lighting engineers set (schedules, assignments, overrides), kept in memory for the dimming loop and in SQLite
+/// for restarts, every change recorded with who made it.
+final class LightingControl: LightingControlling {
+    private struct Settings {
+        var schedules: [String: DimmingSchedule] = [:]
+        var assignments: [String: String] = [:]
+        var overrides: [String: DimmingOverride] = [:]
+    }
+
+    private let settings: Mutex<Settings>
+    private let database: KerbsideDatabase
+    private let inventory: Inventory
+    private let evaluator: ScheduleEvaluator
+    private let clock: @Sendable () -> Date
+    private let logger: Logger
+    /// Told after every change, so the dimming loop acts at once rather than at its next tick.
+    private let changed = Mutex<(@Sendable () -> Void)?>(nil)
+
+    /// - Parameters:
+    ///   - database: where settings and the audit trail are stored.
+    ///   - site: for local times and solar events.
+    ///   - inventory: the light groups.
+    ///   - clock: the wall clock.
+    ///   - logger: for stored settings that no longer validate.
+    /// - Throws: `StoreError` when the stored settings cannot be read.
+    init(
+        database: KerbsideDatabase,
+        site: Site,
+        inventory: Inventory,
+        clock: @escaping @Sendable () -> Date,
+        logger: Logger
+    ) throws(StoreError) {
+        self.database = database
+        self.inventory = inventory
+        evaluator = ScheduleEvaluator(site: site)
+        self.clock = clock
+        self.logger = logger
+        let stored = try database.storedLighting()
+        var settings = Settings()
+        for (id, document) in stored.schedules {
+            do {
+                settings.schedules[id] = try DimmingSchedule.validated(id: id, document)
+            } catch {
+                logger.error("a stored schedule no longer validates; ignored", metadata: ["schedule": "\(id)"])
+            }
+        }
+        settings.assignments = stored.assignments.filter { inventory.groupIndexByID[$0.key] != nil }
+        settings.overrides = stored.overrides.filter { inventory.groupIndexByID[$0.key] != nil }
+        self.settings = Mutex(settings)
+    }
+
+    func onChange(_ action: @escaping @Sendable () -> Void) {
+        changed.withLock { $0 = action }
+    }
+
+    func schedules() -> [DimmingSchedule] {
+        settings.withLock { $0.schedules.values.sorted { $0.id < $1.id } }
+    }
+
+    func schedule(id: String) -> DimmingSchedule? {
+        settings.withLock { $0.schedules[id] }
+    }
+
+    func putSchedule(id: String, _ document: ScheduleDocument, by actor: String) async throws -> DimmingSchedule {
+        guard Self.isIdentifier(id) else {
+            throw APIError.badRequest("a schedule id is 1–64 letters, digits, '-' or '_'")
+        }
+        let schedule: DimmingSchedule
+        do {
+            schedule = try DimmingSchedule.validated(id: id, document)
+        } catch {
+            throw APIError.badRequest("invalid schedule: \(error)")
+        }
+        let canonical = ScheduleDocument(schedule)
+        try await record(.putSchedule(id: id, canonical), "schedule.put", id, by: actor, detail: canonical)
+        settings.withLock { $0.schedules[id] = schedule }
+        notify()
+        return schedule
+    }
+
+    func deleteSchedule(id: String, by actor: String) async throws {
+        let users = settings.withLock { settings -> [String]? in
+            guard settings.schedules[id] != nil else { return nil }
+            return settings.assignments.filter { $0.value == id }.map(\.key).sorted()
+        }
+        guard let users else { throw APIError.notFound("schedule", id: id) }
+        guard users.isEmpty else {
+            throw APIError(
+                .conflict,
+                code: "conflict",
+                message: "schedule \"\(id)\" is assigned to \(users.joined(separator: ", ")); assign another first"
+            )
+        }
+        try await record(.deleteSchedule(id: id), "schedule.delete", id, by: actor, detail: String?.none)
+        settings.withLock { _ = $0.schedules.removeValue(forKey: id) }
+        notify()
+    }
+
+    func assign(group: String, schedule: String?, by actor: String) async throws {
+        guard inventory.groupIndexByID[group] != nil else { throw APIError.notFound("light group", id: group) }
+        if let schedule, settings.withLock({ $0.schedules[schedule] == nil }) {
+            throw APIError.badRequest("no schedule with id \"\(schedule)\"; PUT it first")
+        }
+        try await record(
+            .assign(group: group, schedule: schedule),
+            "group.schedule",
+            group,
+            by: actor,
+            detail: schedule
+        )
+        settings.withLock { $0.assignments[group] = schedule }
+        notify()
+    }
+
+    func setOverride(group: String, level: Int, until: Date, by actor: String) async throws -> DimmingOverride {
+        guard inventory.groupIndexByID[group] != nil else { throw APIError.notFound("light group", id: group) }
+        let now = clock()
+        guard until > now else { throw APIError.badRequest("until must be in the future") }
+        guard until.timeIntervalSince(now) <= 7 * 86_400 else {
+            throw APIError.badRequest("an override lasts at most 7 days; change the schedule for longer")
+        }
+        let override = DimmingOverride(level: level, until: until, setAt: now, setBy: actor)
+        try await record(
+            .setOverride(group: group, override),
+            "override.set",
+            group,
+            by: actor,
+            detail: OverrideModelDetail(level: level, until: until)
+        )
+        settings.withLock { $0.overrides[group] = override }
+        notify()
+        return override
+    }
+
+    func clearOverride(group: String, by actor: String) async throws {
+        guard inventory.groupIndexByID[group] != nil else { throw APIError.notFound("light group", id: group) }
+        guard settings.withLock({ $0.overrides[group] != nil }) else {
+            throw APIError(.notFound, code: "not_found", message: "light group \"\(group)\" has no override")
+        }
+        try await record(.clearOverride(group: group), "override.clear", group, by: actor, detail: String?.none)
+        settings.withLock { _ = $0.overrides.removeValue(forKey: group) }
+        notify()
+    }
+
+    func control(group: String) -> GroupControl? {
+        guard inventory.groupIndexByID[group] != nil else { return nil }
+        let now = clock()
+        return settings.withLock { settings in
+            let override = settings.overrides[group].flatMap { $0.isActive(at: now) ? $0 : nil }
+            let schedule = settings.assignments[group].flatMap { settings.schedules[$0] }
+            let level = override?.level ?? schedule.flatMap { evaluator.stepInForce($0, at: now)?.level }
+            return GroupControl(schedule: schedule?.id, targetLevel: level, override: override)
+        }
+    }
+
+    /// Each group's target level now, with the reason to give controllers; `nil` for a group that follows nothing.
+    ///
+    /// - Parameter now: the current time.
+    /// - Returns: one entry per inventory group, in inventory order.
+    func targets(at now: Date) -> [(level: Int, reason: String)?] {
+        settings.withLock { settings in
+            inventory.groups.map { group in
+                if let override = settings.overrides[group.id], override.isActive(at: now) {
+                    return (override.level, "override:\(override.setBy)")
+                }
+                guard let schedule = settings.assignments[group.id].flatMap({ settings.schedules[$0] }),
+                    let step = evaluator.stepInForce(schedule, at: now)
+                else { return nil }
+                return (step.level, "schedule:\(schedule.id)")
+            }
+        }
+    }
+
+    /// Forgets overrides whose time is up (they no longer count anyway); the audit records their end.
+    func expireOverrides(at now: Date) async {
+        let expired = settings.withLock { settings in
+            settings.overrides.filter { !$0.value.isActive(at: now) }.map(\.key)
+        }
+        for group in expired {
+            do {
+                try await database.apply(
+                    .clearOverride(group: group),
+                    audit: LightingAuditEntry(
+                        at: now,
+                        actor: "kerbsided",
+                        action: "override.expire",
+                        subject: group,
+                        detail: ""
+                    )
+                )
+                settings.withLock { _ = $0.overrides.removeValue(forKey: group) }
+            } catch {
+                logger.error("could not record an override's end", metadata: ["lighting.group": "\(group)"])
+            }
+        }
+    }
+
+    func plan(group: String, day: LocalDay) -> [PlanEntry]? {
+        guard inventory.groupIndexByID[group] != nil else { return nil }
+        let (schedule, override) = settings.withLock { settings in
+            (settings.assignments[group].flatMap { settings.schedules[$0] }, settings.overrides[group])
+        }
+        let dayStart = evaluator.clock.startOfDay(day)
+        let dayEnd = evaluator.clock.startOfDay(day.adding(days: 1))
+        var entries: [PlanEntry] = []
+        if let schedule {
+            if let carried = evaluator.stepInForce(schedule, at: dayStart.addingTimeInterval(-0.001)) {
+                entries.append(PlanEntry(at: dayStart, level: carried.level, source: "carried over"))
+            }
+            for step in evaluator.steps(schedule, on: day) where step.at >= dayStart && step.at < dayEnd {
+                entries.append(Self.entry(step, schedule: schedule))
+            }
+            // Steps of the neighbouring days that offsets carry into this one.
+            for neighbour in [day.adding(days: -1), day.adding(days: 1)] {
+                for step in evaluator.steps(schedule, on: neighbour) where step.at >= dayStart && step.at < dayEnd {
+                    entries.append(Self.entry(step, schedule: schedule))
+                }
+            }
+        }
+        if let override, override.until > dayStart, override.setAt < dayEnd {
+            let start = max(override.setAt, dayStart)
+            entries.removeAll { $0.at >= start && $0.at < override.until }
+            entries.append(PlanEntry(at: start, level: override.level, source: "override:\(override.setBy)"))
+            if override.until < dayEnd, let schedule, let resumed = evaluator.stepInForce(schedule, at: override.until)
+            {
+                entries.append(
+                    PlanEntry(
+                        at: override.until,
+                        level: resumed.level,
+                        source: "schedule:\(schedule.id) (override ended)"
+                    )
+                )
+            }
+        }
+        return entries.sorted { $0.at < $1.at }
+    }
+
+    func audit(from: Date, to: Date, limit: Int) async throws -> [LightingAuditEntry] {
+        try await database.lightingAudit(from: from, to: to, limit: limit)
+    }
+
+    private static func entry(_ step: ResolvedStep, schedule: DimmingSchedule) -> PlanEntry {
+        PlanEntry(
+            at: step.at,
+            level: step.level,
+            source: "schedule:\(schedule.id)" + (step.exception.map { " exception:\($0)" } ?? ""),
+            step: step.step.description,
+            solar: step.solarKind?.rawValue
+        )
+    }
+
+    private func record(
+        _ change: KerbsideDatabase.LightingChange,
+        _ action: String,
+        _ subject: String,
+        by actor: String,
+        detail: some Encodable
+    ) async throws {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = .sortedKeys
+        let encoded = (try? encoder.encode(detail)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        do {
+            try await database.apply(
+                change,
+                audit: LightingAuditEntry(at: clock(), actor: actor, action: action, subject: subject, detail: encoded)
+            )
+        } catch {
+            logger.error("could not store a lighting change", metadata: ["store.error": "\(error)"])
+            throw APIError(
+                .serviceUnavailable,
+                code: "store_unavailable",
+                message: "the change could not be stored; try again"
+            )
+        }
+    }
+
+    private func notify() {
+        changed.withLock { $0 }?()
+    }
+
+    static func isIdentifier(_ text: String) -> Bool {
+        (1...64).contains(text.count)
+            && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }
+    }
+}
+
+/// How an override reads in the audit trail.
+private struct OverrideModelDetail: Encodable {
+    let level: Int
+    let until: Date
+}

@@ -1,0 +1,81 @@
+import Foundation
+import KerbsideCore
+
+/// A schedule as the API answers it: its id and its document in canonical spelling.
+struct ScheduleModel: Encodable, Sendable {
+    let id: String
+    let name: String
+    let steps: [ScheduleDocument.Step]
+    let exceptions: [ScheduleDocument.Exception]
+
+    init(_ schedule: DimmingSchedule) {
+        let document = ScheduleDocument(schedule)
+        id = schedule.id
+        name = schedule.name
+        steps = document.steps ?? []
+        exceptions = document.exceptions ?? []
+    }
+}
+
+struct OverrideModel: Codable, Sendable {
+    let level: Int
+    let until: Date
+    let setAt: Date?
+    let setBy: String?
+
+    enum CodingKeys: String, CodingKey {
+        case level, until
+        case setAt = "set_at"
+        case setBy = "set_by"
+    }
+
+    init(_ override: DimmingOverride) {
+        level = override.level
+        until = override.until
+        setAt = override.setAt
+        setBy = override.setBy
+    }
+}
+
+/// The body of `POST /lighting/groups/{id}/override`.
+struct OverrideRequest: Decodable, Sendable {
+    let level: Double?
+    let until: String?
+}
+
+/// The body of `PUT /lighting/groups/{id}/schedule`.
+struct AssignmentRequest: Decodable, Sendable {
+    let schedule: String?
+}
+
+struct PlanEntryModel: Encodable, Sendable {
+    let at: Date
+    let level: Int
+    let source: String
+    let step: Nullable<String>
+    let solar: Nullable<String>
+
+    init(_ entry: PlanEntry) {
+        at = entry.at
+        level = entry.level
+        source = entry.source
+        step = Nullable(entry.step)
+        solar = Nullable(entry.solar)
+    }
+}
+
+struct AuditEntryModel: Encodable, Sendable {
+    let at: Date
+    let actor: String
+    let action: String
+    let subject: String
+    let detail: String
+
+    init(_ entry: LightingAuditEntry) {
+        at = entry.at
+        actor = entry.actor
+        action = entry.action
+        subject = entry.subject
+        detail = entry.detail
+    }
+}

@@ -1,0 +1,136 @@
+import Foundation
+import GRDB
+import KerbsideCore
+
+/// What lighting engineers set, as stored: schedules, which group follows which, overrides, and the audit trail.
+public struct StoredLighting: Sendable {
+    public var schedules: [String: ScheduleDocument]
+    public var assignments: [String: String]
+    public var overrides: [String: DimmingOverride]
+}
+
+extension KerbsideDatabase {
+    /// Everything lighting engineers set.
+    ///
+    /// - Returns: schedules by id, assignments by group, overrides by group.
+    /// - Throws: `StoreError` with code `read`.
+    public func storedLighting() throws(StoreError) -> StoredLighting {
+        do {
+            return try pool.read { db in
+                let decoder = JSONDecoder()
+                var lighting = StoredLighting(schedules: [:], assignments: [:], overrides: [:])
+                for row in try Row.fetchAll(db, sql: "SELECT id, document FROM dimming_schedule") {
+                    let document: Data = row["document"]
+                    lighting.schedules[row["id"]] = try decoder.decode(ScheduleDocument.self, from: document)
+                }
+                for row in try Row.fetchAll(db, sql: "SELECT light_group, schedule FROM group_schedule") {
+                    lighting.assignments[row["light_group"]] = row["schedule"]
+                }
+                for row in try Row.fetchAll(db, sql: "SELECT * FROM group_override") {
+                    lighting.overrides[row["light_group"]] = DimmingOverride(
+                        level: row["level"],
+                        until: Date(timeIntervalSince1970: row["until"]),
+                        setAt: Date(timeIntervalSince1970: row["set_at"]),
+                        setBy: row["set_by"]
+                    )
+                }
+                return lighting
+            }
+        } catch {
+            throw StoreError(.read, "reading schedules and overrides: \(error)")
+        }
+    }
+
+    /// One lighting change and its audit entry, in one transaction.
+    public enum LightingChange: Sendable {
+        case putSchedule(id: String, ScheduleDocument)
+        case deleteSchedule(id: String)
+        case assign(group: String, schedule: String?)
+        case setOverride(group: String, DimmingOverride)
+        case clearOverride(group: String)
+    }
+
+    /// Applies a change and records it in the audit trail.
+    ///
+    /// - Parameters:
+    ///   - change: what changes.
+    ///   - entry: who changed it, when, and how it reads in the audit.
+    /// - Throws: `StoreError` with code `write`; nothing changes then.
+    public func apply(_ change: LightingChange, audit entry: LightingAuditEntry) async throws(StoreError) {
+        do {
+            let encoded: Data? =
+                if case .putSchedule(_, let document) = change { try JSONEncoder().encode(document) } else { nil }
+            try await pool.write { db in
+                switch change {
+                case .putSchedule(let id, _):
+                    try db.execute(
+                        sql: "INSERT OR REPLACE INTO dimming_schedule (id, document) VALUES (?, ?)",
+                        arguments: [id, encoded]
+                    )
+                case .deleteSchedule(let id):
+                    try db.execute(sql: "DELETE FROM dimming_schedule WHERE id = ?", arguments: [id])
+                case .assign(let group, let schedule?):
+                    try db.execute(
+                        sql: "INSERT OR REPLACE INTO group_schedule (light_group, schedule) VALUES (?, ?)",
+                        arguments: [group, schedule]
+                    )
+                case .assign(let group, nil):
+                    try db.execute(sql: "DELETE FROM group_schedule WHERE light_group = ?", arguments: [group])
+                case .setOverride(let group, let override):
+                    try db.execute(
+                        sql: """
+                            INSERT OR REPLACE INTO group_override (light_group, level, until, set_at, set_by)
+                            VALUES (?, ?, ?, ?, ?)
+                            """,
+                        arguments: [
+                            group, override.level, override.until.timeIntervalSince1970,
+                            override.setAt.timeIntervalSince1970, override.setBy,
+                        ]
+                    )
+                case .clearOverride(let group):
+                    try db.execute(sql: "DELETE FROM group_override WHERE light_group = ?", arguments: [group])
+                }
+                try db.execute(
+                    sql: "INSERT INTO lighting_audit (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)",
+                    arguments: [
+                        entry.at.timeIntervalSince1970, entry.actor, entry.action, entry.subject, entry.detail,
+                    ]
+                )
+            }
+        } catch {
+            throw StoreError(.write, "recording \(entry.action) of \(entry.subject): \(error)")
+        }
+    }
+
+    /// The newest audit entries, newest first.
+    ///
+    /// - Parameters:
+    ///   - from: the first instant wanted.
+    ///   - to: the instant after the last one wanted.
+    ///   - limit: how many at most.
+    /// - Returns: the entries.
+    /// - Throws: `StoreError` with code `read`.
+    public func lightingAudit(from: Date, to: Date, limit: Int) async throws(StoreError) -> [LightingAuditEntry] {
+        do {
+            return try await pool.read { db in
+                try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT * FROM lighting_audit WHERE at >= ? AND at < ? ORDER BY at DESC, id DESC LIMIT ?
+                        """,
+                    arguments: [from.timeIntervalSince1970, to.timeIntervalSince1970, limit]
+                ).map { row in
+                    LightingAuditEntry(
+                        at: Date(timeIntervalSince1970: row["at"]),
+                        actor: row["actor"],
+                        action: row["action"],
+                        subject: row["subject"],
+                        detail: row["detail"]
+                    )
+                }
+            }
+        } catch {
+            throw StoreError(.read, "reading the lighting audit: \(error)")
+        }
+    }
+}
