@@ -24,6 +24,10 @@ public struct DaemonConfiguration: Sendable {
     public var aggregationInterval: TimeInterval
     /// How often the live state is checkpointed to SQLite; a restart replays the ingest journal after the last one.
     public var checkpointInterval: TimeInterval = 60
+    /// Period of the dimming loop; a schedule step is acted on within it.
+    public var dimmingInterval: TimeInterval = 1
+    /// Retries, pacing and the off-target delay of dimming commands.
+    public var dimming = DimmingPolicy()
     /// One of `trace`, `debug`, `info`, `notice`, `warning`, `error`, `critical` (swift-log's levels).
     public var logLevel: String
     /// Zones, signs and light groups from the configuration with the bays and lights of the GeoJSON files.

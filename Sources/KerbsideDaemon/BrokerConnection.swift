@@ -64,6 +64,21 @@ final class BrokerConnection: Service, Sendable {
         }
     }
 
+    /// Publishes a dimming command (QoS 1, not retained); `false` when it could not be queued.
+    func publishCommand(_ command: OutgoingCommand) -> Bool {
+        do {
+            try client.publish(
+                topic: router.commandTopic(command.controller),
+                payload: command.payload,
+                qos: .atLeastOnce,
+                retain: false
+            )
+            return true
+        } catch {
+            return false
+        }
+    }
+
     func run() async throws {
         try client.start()
         try? await gracefulShutdown()

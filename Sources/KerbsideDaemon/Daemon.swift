@@ -20,6 +20,7 @@ public final class Daemon: Sendable {
     let broker: BrokerConnection
     let storeWriter: StoreWriter
     let lighting: LightingControl
+    let dimming: DimmingLoop
     private let http: any Service
     private let boundHTTPPort = LockedValue<Int?>(nil)
     private let clock: @Sendable () -> Date
@@ -151,6 +152,20 @@ public final class Daemon: Sendable {
             metrics: metrics,
             logger: logger
         )
+        var dimmingPolicy = configuration.dimming
+        dimmingPolicy.commandsPerSecond = max(dimmingPolicy.commandsPerSecond, 0.001)
+        pipeline.setDimmingPolicy(dimmingPolicy)
+        dimming = DimmingLoop(
+            interval: configuration.dimmingInterval,
+            commandsPerSecond: dimmingPolicy.commandsPerSecond,
+            pipeline: pipeline,
+            lighting: lighting,
+            isConnected: { broker.isConnected },
+            publish: { broker.publishCommand($0) },
+            clock: clock,
+            metrics: metrics,
+            logger: logger
+        )
         self.aggregation = aggregation
         broker.prepare(
             onMessage: { [pipeline] in pipeline.handle($0) },
@@ -198,7 +213,7 @@ public final class Daemon: Sendable {
 
     /// The services in start order; a `ServiceGroup` stops them in reverse: HTTP, the loop, the broker (which says
     /// `offline` and stops ingest), then the store, which saves the device states last so none is missed.
-    public var services: [any Service] { [storeWriter, broker, aggregation, http] }
+    public var services: [any Service] { [storeWriter, broker, aggregation, dimming, http] }
 
     /// The port the HTTP API listens on, once it does (the configuration may ask for port 0).
     public var httpPort: Int? { boundHTTPPort.value }

@@ -15,6 +15,7 @@ struct DaemonMetrics: Sendable {
     let rollupWriteFailures: Counter
     let rollupsPending: Gauge
     let storeDropped: Counter
+    let dimmingCommands: Counter
 
     init(factory: any MetricsFactory) {
         messagesIn = Counter(label: "kerbside_mqtt_messages_total", factory: factory)
@@ -34,6 +35,7 @@ struct DaemonMetrics: Sendable {
         ingestLag = Recorder(label: "kerbside_ingest_lag_seconds", factory: factory)
         aggregationDuration = Timer(label: "kerbside_aggregation_tick_seconds", factory: factory)
         signPublishes = Counter(label: "kerbside_sign_publishes_total", factory: factory)
+        dimmingCommands = Counter(label: "kerbside_dimming_commands_total", factory: factory)
         brokerConnected = Gauge(label: "kerbside_broker_connected", factory: factory)
         rollupsWritten = Counter(label: "kerbside_rollups_written_total", factory: factory)
         rollupWriteFailures = Counter(label: "kerbside_rollup_write_failures_total", factory: factory)

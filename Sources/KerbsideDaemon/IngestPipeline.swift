@@ -160,6 +160,24 @@ final class IngestPipeline: Sendable {
         return (snapshot, checkpoint)
     }
 
+    func setDimmingPolicy(_ policy: DimmingPolicy) {
+        core.withLock { $0.live.dimmingPolicy = policy }
+    }
+
+    /// The commands due now, recorded as sent (see `LiveState.planCommands`).
+    func planCommands(targets: [(level: Int, reason: String)?], now: Date, budget: Int) -> [OutgoingCommand] {
+        core.withLock { core in
+            core.live.planCommands(targets: targets, now: now, policy: core.live.dimmingPolicy, budget: budget)
+        }
+    }
+
+    /// Takes back commands that could not be published, so the next round sends them first.
+    func unsend(_ commands: [OutgoingCommand]) {
+        core.withLock { core in
+            for command in commands { core.live.unsend(command) }
+        }
+    }
+
     /// A checkpoint of the state as it is now, whatever the interval: at shutdown and after replay.
     func checkpointNow(at now: Date) -> PendingCheckpoint {
         core.withLock { core in

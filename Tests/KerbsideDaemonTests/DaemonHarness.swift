@@ -39,6 +39,7 @@ final class DaemonHarness: Sendable {
     ///   - ingest: the ingest policy.
     ///   - storagePath: the SQLite file; a new temporary one by default.
     ///   - storeCapacity: how many buckets and sessions may wait for a failing disk.
+    ///   - dimming: retries, pacing and the off-target delay of dimming commands.
     ///   - logger: where the daemon logs; warnings and worse to standard error by default.
     /// - Throws: when the broker, the database or the daemon cannot start.
     init(
@@ -47,6 +48,7 @@ final class DaemonHarness: Sendable {
         storagePath: String = FileManager.default.temporaryDirectory
             .appendingPathComponent("kerbside-e2e-\(UUID().uuidString).sqlite").path,
         storeCapacity: Int = 1_000_000,
+        dimming: DimmingPolicy = DimmingPolicy(),
         logger: Logger? = nil
     ) async throws {
         self.storagePath = storagePath
@@ -56,7 +58,7 @@ final class DaemonHarness: Sendable {
         var quiet = Logger(label: "e2e")
         quiet.logLevel = .warning
         let logger = logger ?? quiet
-        let configuration = DaemonConfiguration(
+        var configuration = DaemonConfiguration(
             configFile: "/dev/null",
             site: Site(
                 name: "Test",
@@ -87,6 +89,9 @@ final class DaemonHarness: Sendable {
             ],
             inventoryFiles: []
         )
+        // Ticks come from the test (`dimming.tickNow()`) and from schedule changes, never from the timer.
+        configuration.dimmingInterval = 3600
+        configuration.dimming = dimming
         let registry = registry
         daemon = try Daemon(
             configuration: configuration,

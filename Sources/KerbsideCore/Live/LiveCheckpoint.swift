@@ -11,6 +11,8 @@ public struct LiveCheckpoint: Sendable, Codable {
     public var lightRollupStates: [String: LightRollupState]
     /// By sign id.
     public var signStatuses: [String: SignStatus]
+    /// By controller id: a restart neither resends what was acknowledged nor forgets what was not.
+    public var commands: [String: LightCommand]?
 }
 
 extension LiveState {
@@ -31,6 +33,12 @@ extension LiveState {
             lightRollupStates: lightStates,
             signStatuses: Dictionary(
                 zip(inventory.signs.map(\.id), signStatuses),
+                uniquingKeysWith: { first, _ in first }
+            ),
+            commands: Dictionary(
+                commands.enumerated().compactMap { index, command in
+                    command.map { (inventory.lights[index].controller, $0) }
+                },
                 uniquingKeysWith: { first, _ in first }
             )
         )
@@ -63,6 +71,9 @@ extension LiveState {
         }
         for (index, sign) in inventory.signs.enumerated() {
             if let status = checkpoint.signStatuses[sign.id] { signStatuses[index] = status }
+        }
+        for (index, light) in inventory.lights.enumerated() {
+            if let command = checkpoint.commands?[light.controller] { commands[index] = command }
         }
         return restored
     }

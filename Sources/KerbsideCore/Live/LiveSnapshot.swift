@@ -59,6 +59,8 @@ public struct Alarm: Sendable, Equatable {
         case batteryLow = "battery_low"
         case lightFault = "light_fault"
         case lightOffline = "light_offline"
+        case commandUnacknowledged = "command_unacknowledged"
+        case levelOffTarget = "level_off_target"
     }
 
     /// Stable across ticks while the condition lasts: `kind:subject`.

@@ -20,6 +20,8 @@ public struct LightDetail: Sendable, Equatable {
     public var faultsSince: Date?
     public var lastAck: String?
     public var lastSeen: Date?
+    /// The last command and how far it got; `nil` before any.
+    public var command: LightCommand?
     /// The latest readings, oldest first.
     public var recent: [LightSample]
 }
@@ -52,6 +54,7 @@ extension LiveState {
             faultsSince: state.faultsSince,
             lastAck: state.lastAck,
             lastSeen: state.lastSeen,
+            command: commands[lightIndex],
             recent: state.history.elements
         )
     }

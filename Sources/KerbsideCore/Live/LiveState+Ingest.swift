@@ -102,6 +102,7 @@ extension LiveState {
         let day = dayFinder.day(of: occurredAt)
         let previousMeter = lights[lightIndex].energyWattHours
         lights[lightIndex].apply(reading, occurredAt: occurredAt, receivedAt: receivedAt, day: day)
+        acknowledge(light: lightIndex, ack: reading.ack, at: receivedAt)
         recordForRollups(
             light: lightIndex,
             state: lights[lightIndex].rollupState(ratedWatts: inventory.lights[lightIndex].ratedPowerWatts),

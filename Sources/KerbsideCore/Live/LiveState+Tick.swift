@@ -43,7 +43,8 @@ extension LiveState {
             },
             signs: signs,
             groups: groups,
-            alarms: bayAlarms(statuses: statuses, now: now) + lightAlarms(conditions: lightConditions),
+            alarms: bayAlarms(statuses: statuses, now: now) + lightAlarms(conditions: lightConditions)
+                + commandAlarms(now: now, policy: dimmingPolicy),
             transitions: transitions,
             closedRollups: drainClosedRollups(now: now),
             openRollups: zoneRollups.map { $0.openBucket(at: now) },

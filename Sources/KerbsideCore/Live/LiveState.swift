@@ -21,6 +21,14 @@ public struct LiveState: Sendable {
     /// What each light adds to its group's rollups; `nil` while unknown (never heard, or offline).
     var lightRollupStates: [LightRollupState?]
     var closedGroupRollups: [GroupRollup] = []
+    /// What each light was last commanded.
+    var commands: [LightCommand?]
+    /// Makes command ids unique across runs: the start time, in seconds.
+    let commandPrefix: String
+    var commandCounter: UInt64 = 0
+    /// Where the next `planCommands` starts, so lights take turns when the budget runs out.
+    var commandCursor = 0
+    public var dimmingPolicy = DimmingPolicy()
     /// Parking sessions ended since the last tick, handed out by the tick.
     var endedSessions: [ParkingSession] = []
     var dayFinder: LocalDayFinder
@@ -70,6 +78,8 @@ public struct LiveState: Sendable {
             )
         }
         lightRollupStates = Array(repeating: nil, count: inventory.lights.count)
+        commands = Array(repeating: nil, count: inventory.lights.count)
+        commandPrefix = String(Int64(startedAt.timeIntervalSince1970), radix: 36)
         groupRollups = Self.groupAccumulators(
             inventory: inventory,
             lightsOfGroup: lightsOfGroup,

@@ -85,9 +85,9 @@ struct LightModel: Encodable, Sendable {
         group = detail.light.group
         controller = detail.light.controller
         ratedPowerW = detail.light.ratedPowerWatts
-        commandedLevel = Nullable(nil)
+        commandedLevel = Nullable(detail.command?.level)
         reportedLevel = Nullable(detail.reportedLevel)
-        acked = Nullable(nil)
+        acked = Nullable(detail.command?.isAcknowledged)
         lastAck = Nullable(detail.lastAck)
         powerW = Nullable(detail.powerWatts)
         energyWh = Nullable(detail.energyWattHours)

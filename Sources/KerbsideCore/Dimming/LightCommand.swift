@@ -1,0 +1,184 @@
+import Foundation
+
+/// The level a light was last told to take, and how far the telling got.
+public struct LightCommand: Sendable, Equatable, Codable {
+    public var level: Int
+    /// Echoed by the controller as `ack`.
+    public var id: String
+    public var reason: String
+    /// When this level was first commanded.
+    public var issuedAt: Date
+    public var lastSentAt: Date?
+    public var attempts: Int
+    public var ackedAt: Date?
+
+    public var isAcknowledged: Bool { ackedAt != nil }
+}
+
+/// How commands are retried and when a light counts as not obeying.
+public struct DimmingPolicy: Sendable, Equatable {
+    /// Sends of one command before it is given up and alarmed.
+    public var maxAttempts: Int
+    /// The wait before the first retry; it doubles after each.
+    public var retryAfter: TimeInterval
+    public var maxRetryDelay: TimeInterval
+    /// How long a light may report another level than commanded before it is an alarm.
+    public var offTargetAfter: TimeInterval
+    /// Commands per second at most, so a restart or a schedule step over thousands of lights does not flood the
+    /// broker.
+    public var commandsPerSecond: Double
+
+    public init(
+        maxAttempts: Int = 5,
+        retryAfter: TimeInterval = 30,
+        maxRetryDelay: TimeInterval = 600,
+        offTargetAfter: TimeInterval = 120,
+        commandsPerSecond: Double = 50
+    ) {
+        self.maxAttempts = maxAttempts
+        self.retryAfter = retryAfter
+        self.maxRetryDelay = maxRetryDelay
+        self.offTargetAfter = offTargetAfter
+        self.commandsPerSecond = commandsPerSecond
+    }
+
+    /// The wait after send number `attempts` (from 1) before the next.
+    func delay(afterAttempt attempts: Int) -> TimeInterval {
+        min(maxRetryDelay, retryAfter * pow(2, Double(max(0, attempts - 1))))
+    }
+}
+
+/// A command to publish on `P/lighting/{controller}/set`.
+public struct OutgoingCommand: Sendable, Equatable {
+    public var controller: String
+    public var level: Int
+    public var id: String
+    public var reason: String
+    public var at: Date
+
+    /// The payload of DESIGN.md: `{"level", "id", "ts", "reason"}`.
+    public var payload: [UInt8] {
+        let reason = reason.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+        return Array(#"{"level":\#(level),"id":"\#(id)","ts":"\#(RFC3339.format(at))","reason":"\#(reason)"}"#.utf8)
+    }
+}
+
+extension LiveState {
+    /// Decides which commands go out now: a new command for every light whose group's target differs from what it
+    /// was told, a resend for an unacknowledged one whose retry delay has passed, at most `budget` in all, taking
+    /// turns across lights so none waits behind the others for long.
+    ///
+    /// - Parameters:
+    ///   - targets: each group's target level and reason, in inventory order; `nil` leaves the group alone.
+    ///   - now: the current time.
+    ///   - policy: retries and pacing.
+    ///   - budget: how many commands may go out in this call.
+    /// - Returns: the commands to publish, already recorded as sent.
+    public mutating func planCommands(
+        targets: [(level: Int, reason: String)?],
+        now: Date,
+        policy: DimmingPolicy,
+        budget: Int
+    ) -> [OutgoingCommand] {
+        guard !lights.isEmpty else { return [] }
+        var outgoing: [OutgoingCommand] = []
+        let start = commandCursor % lights.count
+        for offset in 0..<lights.count {
+            let lightIndex = (start + offset) % lights.count
+            let groupIndex = groupOfLight[lightIndex]
+            guard groupIndex < targets.count, let target = targets[groupIndex] else { continue }
+            if commands[lightIndex]?.level != target.level {
+                commandCounter += 1
+                commands[lightIndex] = LightCommand(
+                    level: target.level,
+                    id: "c-\(commandPrefix)-\(commandCounter)",
+                    reason: target.reason,
+                    issuedAt: now,
+                    attempts: 0
+                )
+            }
+            guard var command = commands[lightIndex], !command.isAcknowledged, command.attempts < policy.maxAttempts
+            else { continue }
+            if let sent = command.lastSentAt, now.timeIntervalSince(sent) < policy.delay(afterAttempt: command.attempts)
+            {
+                continue
+            }
+            guard outgoing.count < budget else {
+                // Out of budget: the next call starts with this light.
+                commandCursor = lightIndex
+                return outgoing
+            }
+            command.attempts += 1
+            command.lastSentAt = now
+            commands[lightIndex] = command
+            outgoing.append(
+                OutgoingCommand(
+                    controller: inventory.lights[lightIndex].controller,
+                    level: command.level,
+                    id: command.id,
+                    reason: command.reason,
+                    at: now
+                )
+            )
+        }
+        commandCursor = start
+        return outgoing
+    }
+
+    /// Takes back a send that did not reach the broker, so the next call tries it again at once.
+    ///
+    /// - Parameter command: what `planCommands` returned and could not be published.
+    public mutating func unsend(_ command: OutgoingCommand) {
+        guard let lightIndex = inventory.lightIndexByController[command.controller],
+            var recorded = commands[lightIndex], recorded.id == command.id, recorded.attempts > 0
+        else { return }
+        recorded.attempts -= 1
+        recorded.lastSentAt = nil
+        commands[lightIndex] = recorded
+    }
+
+    /// Records an acknowledgement carried by a controller's state message.
+    mutating func acknowledge(light lightIndex: Int, ack: String?, at instant: Date) {
+        guard let ack, var command = commands[lightIndex], command.id == ack, command.ackedAt == nil else { return }
+        command.ackedAt = instant
+        commands[lightIndex] = command
+    }
+
+    /// Alarms about commands: given up unacknowledged, or a light reporting another level than commanded.
+    func commandAlarms(now: Date, policy: DimmingPolicy) -> [Alarm] {
+        var alarms: [Alarm] = []
+        for (lightIndex, command) in commands.enumerated() {
+            guard let command else { continue }
+            let light = inventory.lights[lightIndex]
+            if !command.isAcknowledged, command.attempts >= policy.maxAttempts, let sent = command.lastSentAt,
+                now.timeIntervalSince(sent) >= policy.delay(afterAttempt: command.attempts)
+            {
+                alarms.append(
+                    Alarm(
+                        kind: .commandUnacknowledged,
+                        subject: light.id,
+                        device: light.controller,
+                        since: sent.addingTimeInterval(policy.delay(afterAttempt: command.attempts)),
+                        message: "command \(command.id) (level \(command.level)) sent \(command.attempts) times, "
+                            + "never acknowledged"
+                    )
+                )
+            }
+            if let reported = lights[lightIndex].reportedLevel, reported != command.level,
+                let lastReading = lights[lightIndex].lastReadingAt, lastReading >= command.issuedAt,
+                now.timeIntervalSince(command.issuedAt) >= policy.offTargetAfter
+            {
+                alarms.append(
+                    Alarm(
+                        kind: .levelOffTarget,
+                        subject: light.id,
+                        device: light.controller,
+                        since: command.issuedAt.addingTimeInterval(policy.offTargetAfter),
+                        message: "reports level \(reported), commanded \(command.level)"
+                    )
+                )
+            }
+        }
+        return alarms
+    }
+}
