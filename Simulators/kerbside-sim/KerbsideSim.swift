@@ -4,6 +4,7 @@ import KerbsideConfiguration
 import KerbsideCore
 import Logging
 import MQTT
+import Synchronization
 
 @main
 struct KerbsideSim: ParsableCommand {
@@ -49,14 +50,20 @@ struct KerbsideSim: ParsableCommand {
             ),
             logger: Logger(label: "kerbside-sim")
         )
+        let prefix = configuration.topicPrefix
+        let inbox = CommandInbox()
+        client.setMessageHandler { inbox.receive($0) }
+        try client.subscribe(prefix + "/lighting/+/set", qos: .atLeastOnce)
         try client.start()
         try client.waitUntilConnected(timeout: .seconds(15))
         var city = SimulatedCity(inventory: configuration.inventory, occupancy: occupancy, seed: seed)
-        let prefix = configuration.topicPrefix
         let interval = 1 / max(rate, 0.001)
         var sent = 0
         print("kerbside-sim: \(city.bayCount) bays, \(city.lightCount) lights, \(rate) readings/s → \(prefix)/…")
         while count.map({ sent < $0 }) ?? true {
+            for command in inbox.drain() {
+                city.command(controller: command.controller, level: command.level, id: command.id)
+            }
             let reading = city.nextReading(at: Date())
             try client.publish(
                 topic: prefix + reading.topicSuffix,
@@ -70,5 +77,34 @@ struct KerbsideSim: ParsableCommand {
         }
         client.stop()
         print("kerbside-sim: done, \(sent) readings sent")
+    }
+}
+
+/// Dimming commands received on the MQTT thread, taken by the simulation loop.
+final class CommandInbox: Sendable {
+    struct Command {
+        var controller: String
+        var level: Int
+        var id: String
+    }
+
+    private let commands = Mutex<[Command]>([])
+
+    func receive(_ message: MQTTMessage) {
+        // P/lighting/{controller}/set
+        let levels = message.topic.split(separator: "/")
+        guard levels.count >= 3, levels.last == "set",
+            let body = try? JSONSerialization.jsonObject(with: Data(message.payload)) as? [String: Any],
+            let level = body["level"] as? Int, let id = body["id"] as? String
+        else { return }
+        let command = Command(controller: String(levels[levels.count - 2]), level: level, id: id)
+        commands.withLock { $0.append(command) }
+    }
+
+    func drain() -> [Command] {
+        commands.withLock { commands in
+            defer { commands.removeAll() }
+            return commands
+        }
     }
 }

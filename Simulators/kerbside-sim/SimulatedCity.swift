@@ -14,6 +14,10 @@ struct SimulatedCity {
     private var occupied: [Bool]
     private var seqs: [String: UInt64] = [:]
     private var meters: [Double]
+    /// The level each controller was last told by Kerbside, and the command id it still has to acknowledge.
+    private var commanded: [Int?]
+    private var pendingAcks: [String?]
+    private let lightIndexByController: [String: Int]
     /// Each light's power since its previous reading and when that was, so its meter counts real energy.
     private var drawing: [(watts: Double, since: Date?)]
     private let occupancy: Double
@@ -28,16 +32,30 @@ struct SimulatedCity {
         self.occupancy = min(max(occupancy, 0), 1)
         occupied = Array(repeating: false, count: inventory.bays.count)
         meters = inventory.lights.map { _ in 1000 }
+        commanded = inventory.lights.map { _ in nil }
+        pendingAcks = inventory.lights.map { _ in nil }
+        lightIndexByController = inventory.lightIndexByController
         drawing = inventory.lights.map { _ in (0, nil) }
         for index in occupied.indices { occupied[index] = random.unit() < self.occupancy }
     }
 
+    /// A dimming command from Kerbside: the controller obeys, and acknowledges in its next report.
+    mutating func command(controller: String, level: Int, id: String) {
+        guard let index = lightIndexByController[controller] else { return }
+        commanded[index] = min(max(level, 0), 100)
+        pendingAcks[index] = id
+    }
+
     mutating func nextReading(at now: Date) -> Reading {
+        // A controller that owes an acknowledgement reports first, as a real one answers a command at once.
+        if let index = pendingAcks.firstIndex(where: { $0 != nil }) {
+            return lightingReading(index: index, at: now)
+        }
         // Three in four readings are parking: bays far outnumber lights in most cities.
         if lights.isEmpty || (!bays.isEmpty && random.unit() < 0.75) {
             return parkingReading(at: now)
         }
-        return lightingReading(at: now)
+        return lightingReading(index: Int(random.next() % UInt64(lights.count)), at: now)
     }
 
     private mutating func parkingReading(at now: Date) -> Reading {
@@ -54,10 +72,10 @@ struct SimulatedCity {
         return Reading(topicSuffix: "/parking/\(sensor)/state", json: json)
     }
 
-    private mutating func lightingReading(at now: Date) -> Reading {
-        let index = Int(random.next() % UInt64(lights.count))
+    private mutating func lightingReading(index: Int, at now: Date) -> Reading {
         let light = lights[index]
-        let level = [0, 30, 60, 100][Int(random.next() % 4)]
+        // Until Kerbside commands it, a controller follows a local program of its own.
+        let level = commanded[index] ?? [0, 30, 60, 100][Int(random.next() % 4)]
         let power = light.ratedPowerWatts * Double(level) / 100
         if let since = drawing[index].since {
             meters[index] += drawing[index].watts * max(0, now.timeIntervalSince(since)) / 3600
@@ -65,9 +83,11 @@ struct SimulatedCity {
         drawing[index] = (power, now)
         let controller = light.controller
         let seq = nextSeq(controller)
+        let ack = pendingAcks[index].map { #","ack":"\#($0)""# } ?? ""
+        pendingAcks[index] = nil
         let json =
             #"{"level":\#(level),"power_w":\#(power),"energy_wh":\#((meters[index] * 10).rounded() / 10),"#
-            + #""ts":"\#(RFC3339.format(now, fractionalDigits: 3))","seq":\#(seq)}"#
+            + #""ts":"\#(RFC3339.format(now, fractionalDigits: 3))","seq":\#(seq)\#(ack)}"#
         return Reading(topicSuffix: "/lighting/\(controller)/state", json: json)
     }
 

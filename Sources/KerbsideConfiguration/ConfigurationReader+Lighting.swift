@@ -2,16 +2,20 @@ import Foundation
 import KerbsideCore
 
 extension ConfigurationReader {
-    func readLightGroups(_ document: YAMLMapping) -> [LightGroupDefinition] {
-        guard let lighting = document.mapping("lighting", keys: ["defaults", "groups"]) else { return [] }
+    func readLightGroups(_ document: YAMLMapping) -> (groups: [LightGroupDefinition], control: LightingControlSettings)
+    {
+        guard let lighting = document.mapping("lighting", keys: Self.lightingKeys) else {
+            return ([], LightingControlSettings())
+        }
         var offlineAfter = LightGroupDefinition(id: "", name: "").offlineAfter
         if let defaults = lighting.mapping("defaults", keys: ["offline_after"]) {
             offlineAfter = readOfflineAfter(defaults) ?? offlineAfter
         }
-        guard let items = lighting.sequence("groups", expected: "a list of light groups") else { return [] }
+        let items = lighting.sequence("groups", expected: "a list of light groups") ?? []
         var groups: [LightGroupDefinition] = []
         for item in items {
-            guard let group = yaml.mapping(item.node, key: item.key, keys: ["id", "name", "offline_after"]),
+            guard
+                let group = yaml.mapping(item.node, key: item.key, keys: ["id", "name", "offline_after", "schedule"]),
                 let id = identifier(group, "id")
             else { continue }
             locations.record("light group", id: id, at: group.location(of: "id"))
@@ -20,7 +24,7 @@ extension ConfigurationReader {
                 LightGroupDefinition(id: id, name: name, offlineAfter: readOfflineAfter(group) ?? offlineAfter)
             )
         }
-        return groups
+        return (groups, readLightingControl(lighting, groupItems: items))
     }
 
     private func readOfflineAfter(_ mapping: YAMLMapping) -> TimeInterval? {

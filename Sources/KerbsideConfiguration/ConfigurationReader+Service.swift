@@ -42,11 +42,17 @@ extension ConfigurationReader {
         return policy
     }
 
-    func readLoops(_ document: YAMLMapping) -> (aggregation: TimeInterval, checkpoint: TimeInterval) {
-        let loops = document.mapping("loops", keys: ["aggregation_interval", "checkpoint_interval"])
+    func readLoops(
+        _ document: YAMLMapping
+    ) -> (aggregation: TimeInterval, checkpoint: TimeInterval, dimming: TimeInterval) {
+        let loops = document.mapping(
+            "loops",
+            keys: ["aggregation_interval", "checkpoint_interval", "dimming_interval"]
+        )
         return (
             loops?.duration("aggregation_interval", in: 0.01...3600) ?? 1,
-            loops?.duration("checkpoint_interval", in: 1...86_400) ?? 60
+            loops?.duration("checkpoint_interval", in: 1...86_400) ?? 60,
+            loops?.duration("dimming_interval", in: 0.01...60) ?? 1
         )
     }
 

@@ -34,7 +34,7 @@ struct ConfigurationReader {
         let logLevel = readLogLevel(document)
         let zones = readZones(document)
         let signs = readSigns(document)
-        let groups = readLightGroups(document)
+        let (groups, lightingControl) = readLightGroups(document)
         let tokens = readTokens(document)
         let devices = readInventory(document, site: site)
 
@@ -65,6 +65,11 @@ struct ConfigurationReader {
             inventoryFiles: devices.files
         )
         configuration.checkpointInterval = loops.checkpoint
+        configuration.dimmingInterval = loops.dimming
+        configuration.dimming = lightingControl.policy
+        configuration.scheduleSeeds = lightingControl.schedules
+        configuration.defaultSchedule = lightingControl.defaultSchedule
+        configuration.scheduleAssignments = lightingControl.assignments
         return configuration
     }
 

@@ -28,6 +28,13 @@ public struct DaemonConfiguration: Sendable {
     public var dimmingInterval: TimeInterval = 1
     /// Retries, pacing and the off-target delay of dimming commands.
     public var dimming = DimmingPolicy()
+    /// Schedules written in the configuration; stored at start unless a schedule of that id is stored already, so
+    /// what engineers change over the API survives restarts.
+    public var scheduleSeeds: [String: ScheduleDocument] = [:]
+    /// The schedule of groups that have none assigned.
+    public var defaultSchedule: String?
+    /// Group → schedule from the configuration; stored at start for groups with no stored assignment.
+    public var scheduleAssignments: [String: String] = [:]
     /// One of `trace`, `debug`, `info`, `notice`, `warning`, `error`, `critical` (swift-log's levels).
     public var logLevel: String
     /// Zones, signs and light groups from the configuration with the bays and lights of the GeoJSON files.

@@ -130,6 +130,8 @@ public final class Daemon: Sendable {
             database: database,
             site: configuration.site,
             inventory: configuration.inventory,
+            seeds: (configuration.scheduleSeeds, configuration.scheduleAssignments),
+            defaultSchedule: configuration.defaultSchedule,
             clock: clock,
             logger: logger
         )

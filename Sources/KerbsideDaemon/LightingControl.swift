@@ -15,6 +15,8 @@ final class LightingControl: LightingControlling {
     }
 
     private let settings: Mutex<Settings>
+    /// The schedule of groups that have none assigned.
+    private let defaultSchedule: String?
     private let database: KerbsideDatabase
     private let inventory: Inventory
     private let evaluator: ScheduleEvaluator
@@ -27,6 +29,8 @@ final class LightingControl: LightingControlling {
     ///   - database: where settings and the audit trail are stored.
     ///   - site: for local times and solar events.
     ///   - inventory: the light groups.
+    ///   - seeds: schedules and assignments from the configuration, stored where nothing is stored yet.
+    ///   - defaultSchedule: the schedule of groups that have none assigned.
     ///   - clock: the wall clock.
     ///   - logger: for stored settings that no longer validate.
     /// - Throws: `StoreError` when the stored settings cannot be read.
@@ -34,9 +38,21 @@ final class LightingControl: LightingControlling {
         database: KerbsideDatabase,
         site: Site,
         inventory: Inventory,
+        seeds: (schedules: [String: ScheduleDocument], assignments: [String: String]) = ([:], [:]),
+        defaultSchedule: String? = nil,
         clock: @escaping @Sendable () -> Date,
         logger: Logger
     ) throws(StoreError) {
+        let seeded = try database.seed(schedules: seeds.schedules, assignments: seeds.assignments, at: clock())
+        if seeded.schedules + seeded.assignments > 0 {
+            logger.info(
+                "stored schedules from the configuration",
+                metadata: [
+                    "lighting.schedules": "\(seeded.schedules)", "lighting.assignments": "\(seeded.assignments)",
+                ]
+            )
+        }
+        self.defaultSchedule = defaultSchedule
         self.database = database
         self.inventory = inventory
         evaluator = ScheduleEvaluator(site: site)
@@ -88,7 +104,8 @@ final class LightingControl: LightingControlling {
     func deleteSchedule(id: String, by actor: String) async throws {
         let users = settings.withLock { settings -> [String]? in
             guard settings.schedules[id] != nil else { return nil }
-            return settings.assignments.filter { $0.value == id }.map(\.key).sorted()
+            let assigned = settings.assignments.filter { $0.value == id }.map(\.key).sorted()
+            return assigned + (defaultSchedule == id ? ["every group without one (it is the default schedule)"] : [])
         }
         guard let users else { throw APIError.notFound("schedule", id: id) }
         guard users.isEmpty else {
@@ -154,7 +171,7 @@ final class LightingControl: LightingControlling {
         let now = clock()
         return settings.withLock { settings in
             let override = settings.overrides[group].flatMap { $0.isActive(at: now) ? $0 : nil }
-            let schedule = settings.assignments[group].flatMap { settings.schedules[$0] }
+            let schedule = (settings.assignments[group] ?? defaultSchedule).flatMap { settings.schedules[$0] }
             let level = override?.level ?? schedule.flatMap { evaluator.stepInForce($0, at: now)?.level }
             return GroupControl(schedule: schedule?.id, targetLevel: level, override: override)
         }
@@ -170,7 +187,10 @@ final class LightingControl: LightingControlling {
                 if let override = settings.overrides[group.id], override.isActive(at: now) {
                     return (override.level, "override:\(override.setBy)")
                 }
-                guard let schedule = settings.assignments[group.id].flatMap({ settings.schedules[$0] }),
+                guard
+                    let schedule = (settings.assignments[group.id] ?? defaultSchedule).flatMap({
+                        settings.schedules[$0]
+                    }),
                     let step = evaluator.stepInForce(schedule, at: now)
                 else { return nil }
                 return (step.level, "schedule:\(schedule.id)")
@@ -205,7 +225,10 @@ final class LightingControl: LightingControlling {
     func plan(group: String, day: LocalDay) -> [PlanEntry]? {
         guard inventory.groupIndexByID[group] != nil else { return nil }
         let (schedule, override) = settings.withLock { settings in
-            (settings.assignments[group].flatMap { settings.schedules[$0] }, settings.overrides[group])
+            (
+                (settings.assignments[group] ?? defaultSchedule).flatMap { settings.schedules[$0] },
+                settings.overrides[group]
+            )
         }
         let dayStart = evaluator.clock.startOfDay(day)
         let dayEnd = evaluator.clock.startOfDay(day.adding(days: 1))

@@ -134,3 +134,58 @@ extension KerbsideDatabase {
         }
     }
 }
+
+extension KerbsideDatabase {
+    /// Stores the configuration's schedules and assignments where nothing is stored under their id yet, so what
+    /// engineers changed over the API wins over the file across restarts; each seed is audited as `config`.
+    ///
+    /// - Parameters:
+    ///   - schedules: schedule documents by id.
+    ///   - assignments: schedule ids by light group.
+    ///   - now: the audit time.
+    /// - Returns: how many schedules and assignments were stored.
+    /// - Throws: `StoreError` with code `write`.
+    @discardableResult
+    public func seed(
+        schedules: [String: ScheduleDocument],
+        assignments: [String: String],
+        at now: Date
+    ) throws(StoreError) -> (schedules: Int, assignments: Int) {
+        do {
+            let encoder = JSONEncoder()
+            let encoded = try schedules.mapValues { try encoder.encode($0) }
+            return try pool.write { db in
+                var seeded = (schedules: 0, assignments: 0)
+                func audit(_ action: String, _ subject: String, _ detail: String) throws {
+                    try db.execute(
+                        sql: "INSERT INTO lighting_audit (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)",
+                        arguments: [now.timeIntervalSince1970, "config", action, subject, detail]
+                    )
+                }
+                for (id, document) in encoded.sorted(by: { $0.key < $1.key }) {
+                    try db.execute(
+                        sql: "INSERT OR IGNORE INTO dimming_schedule (id, document) VALUES (?, ?)",
+                        arguments: [id, document]
+                    )
+                    if db.changesCount > 0 {
+                        seeded.schedules += 1
+                        try audit("schedule.seed", id, String(decoding: document, as: UTF8.self))
+                    }
+                }
+                for (group, schedule) in assignments.sorted(by: { $0.key < $1.key }) {
+                    try db.execute(
+                        sql: "INSERT OR IGNORE INTO group_schedule (light_group, schedule) VALUES (?, ?)",
+                        arguments: [group, schedule]
+                    )
+                    if db.changesCount > 0 {
+                        seeded.assignments += 1
+                        try audit("group.schedule.seed", group, "\"\(schedule)\"")
+                    }
+                }
+                return seeded
+            }
+        } catch {
+            throw StoreError(.write, "seeding schedules from the configuration: \(error)")
+        }
+    }
+}

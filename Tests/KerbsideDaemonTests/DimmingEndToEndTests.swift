@@ -114,4 +114,25 @@ struct DimmingEndToEndTests {
         #expect(try await harness.get("/api/v1/lighting/groups/nowhere/plan?date=2025-11-21").status == 404)
         try await harness.shutdown()
     }
+
+    @Test func schedulesAssignmentsAndOverridesSurviveARestart() async throws {
+        let storage = FileManager.default.temporaryDirectory.appendingPathComponent("kerbside-\(UUID()).sqlite").path
+        let first = try await DaemonHarness(storagePath: storage)
+        #expect(try await first.send("PUT", "/api/v1/lighting/schedules/eco-night", json: Self.ecoNight).status == 200)
+        #expect(
+            try await first.send("PUT", "/api/v1/lighting/groups/avenue/schedule", json: #"{"schedule": "eco-night"}"#)
+                .status == 204
+        )
+        let override = #"{"level": 20, "until": "2025-11-21T20:00:00Z"}"#
+        #expect(try await first.send("POST", "/api/v1/lighting/groups/avenue/override", json: override).status == 200)
+        try await first.shutdown()
+
+        let second = try await DaemonHarness(storagePath: storage)
+        #expect(try await second.get("/api/v1/lighting/schedules/eco-night").status == 200)
+        let group = try await second.getJSON("/api/v1/lighting/groups/avenue")
+        #expect(group["schedule"] as? String == "eco-night")
+        #expect(group["target_level"] as? Int == 20)
+        #expect((group["override"] as? [String: Any])?["set_by"] as? String == "engineer")
+        try await second.shutdown()
+    }
 }

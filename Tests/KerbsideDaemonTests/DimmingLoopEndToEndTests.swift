@@ -132,5 +132,35 @@ struct DimmingLoopEndToEndTests {
                 budget: 4
             ).isEmpty
         )
+
+        // c1 reboots and forgets its level: it is told again once, then only alarmed.
+        let ackedC1 = try #require((first + second + third).first { $0.controller == "c1" })
+        _ = restarted.ingest(
+            Array(#"{"level":0}"#.utf8),
+            route: .lighting(controller: "c1"),
+            receivedAt: start.addingTimeInterval(10)
+        )
+        let again = restarted.planCommands(
+            targets: [(60, "schedule:s")],
+            now: start.addingTimeInterval(40),
+            policy: policy,
+            budget: 4
+        )
+        #expect(again.map(\.controller) == ["c1"])
+        #expect(again.first?.id != ackedC1.id)
+        _ = restarted.ingest(
+            Array(#"{"level":0,"ack":"\#(again.first?.id ?? "")"}"#.utf8),
+            route: .lighting(controller: "c1"),
+            receivedAt: start.addingTimeInterval(41)
+        )
+        #expect(
+            restarted.planCommands(
+                targets: [(60, "schedule:s")],
+                now: start.addingTimeInterval(400),
+                policy: policy,
+                budget: 4
+            ).isEmpty
+        )
+        #expect(restarted.tick(now: start.addingTimeInterval(400)).alarms.map(\.id) == ["level_off_target:l1"])
     }
 }

@@ -11,6 +11,9 @@ public struct LightCommand: Sendable, Equatable, Codable {
     public var lastSentAt: Date?
     public var attempts: Int
     public var ackedAt: Date?
+    /// Whether this level was already sent again because the light drifted off it after acknowledging (a
+    /// controller that rebooted forgets its level); it is sent again once, then only alarmed.
+    public var resentForDrift: Bool?
 
     public var isAcknowledged: Bool { ackedAt != nil }
 }
@@ -87,14 +90,16 @@ extension LiveState {
             let lightIndex = (start + offset) % lights.count
             let groupIndex = groupOfLight[lightIndex]
             guard groupIndex < targets.count, let target = targets[groupIndex] else { continue }
-            if commands[lightIndex]?.level != target.level {
+            let drifted = commands[lightIndex].map { isDrifting(light: lightIndex, from: $0, now: now, policy: policy) }
+            if commands[lightIndex]?.level != target.level || drifted == true {
                 commandCounter += 1
                 commands[lightIndex] = LightCommand(
                     level: target.level,
                     id: "c-\(commandPrefix)-\(commandCounter)",
                     reason: target.reason,
                     issuedAt: now,
-                    attempts: 0
+                    attempts: 0,
+                    resentForDrift: drifted == true ? true : nil
                 )
             }
             guard var command = commands[lightIndex], !command.isAcknowledged, command.attempts < policy.maxAttempts
@@ -123,6 +128,17 @@ extension LiveState {
         }
         commandCursor = start
         return outgoing
+    }
+
+    /// Whether a light acknowledged its command, then reported another level for `retryAfter`, and has not been
+    /// told again yet.
+    private func isDrifting(light lightIndex: Int, from command: LightCommand, now: Date, policy: DimmingPolicy) -> Bool
+    {
+        guard command.resentForDrift != true, let acked = command.ackedAt,
+            let reported = lights[lightIndex].reportedLevel, reported != command.level,
+            let lastReading = lights[lightIndex].lastReadingAt, lastReading > acked
+        else { return false }
+        return now.timeIntervalSince(acked) >= policy.retryAfter
     }
 
     /// Takes back a send that did not reach the broker, so the next call tries it again at once.
