@@ -155,4 +155,27 @@ struct DimmingScheduleTests {
         #expect(LocalDay.parse("2026-2-3") == nil)
         #expect(LocalDay.parse("2028-02-29") == LocalDay(year: 2028, month: 2, day: 29))
     }
+
+    @Test func everyDayOf2026FiresEachStepOnceAndInOrder() throws {
+        let evaluator = ScheduleEvaluator(site: niort)
+        let plan = try schedule([("civil_dusk-10m", 100), ("23:30", 60), ("02:30", 30), ("civil_dawn+10m", 0)])
+        var day = LocalDay(year: 2026, month: 1, day: 1)
+        var previous: ResolvedStep?
+        while day.year == 2026 {
+            let steps = evaluator.steps(plan, on: day)
+            #expect(steps.count == 4)
+            for step in steps {
+                // Each step fires once, after the one before, and is the step in force from its instant.
+                if let previous { #expect(step.at > previous.at, "\(day)") }
+                #expect(evaluator.stepInForce(plan, at: step.at)?.step == step.step, "\(day) \(step.step)")
+                previous = step
+            }
+            // The 02:30 step happens at 02:30 local time, except in the spring gap, where it happens at 03:00.
+            let early = try #require(steps.first { $0.step == .clock(minuteOfDay: 150) })
+            let local = evaluator.clock.timeZone.secondsFromGMT(for: early.at)
+            let minuteOfDay = Int(early.at.timeIntervalSince1970 + Double(local)) % 86_400 / 60
+            #expect(minuteOfDay == (day == LocalDay(year: 2026, month: 3, day: 29) ? 180 : 150), "\(day)")
+            day = day.adding(days: 1)
+        }
+    }
 }
