@@ -82,8 +82,8 @@ extension ConfigurationReader {
             else { continue }
             let document = ScheduleDocument(
                 name: schedule.string("name"),
-                steps: readSteps(schedule.value("steps"), path: "steps", locations: &locations),
-                exceptions: readExceptions(schedule.value("exceptions"), locations: &locations)
+                steps: readSteps(schedule.value("steps"), path: "steps", in: scheduleKey, locations: &locations),
+                exceptions: readExceptions(schedule.value("exceptions"), in: scheduleKey, locations: &locations)
             )
             do {
                 _ = try DimmingSchedule.validated(id: id, document)
@@ -102,7 +102,12 @@ extension ConfigurationReader {
         return schedules
     }
 
-    private func readSteps(_ node: Node?, path: String, locations: inout [String: Node]) -> [ScheduleDocument.Step]? {
+    private func readSteps(
+        _ node: Node?,
+        path: String,
+        in scheduleKey: String,
+        locations: inout [String: Node]
+    ) -> [ScheduleDocument.Step]? {
         guard let node else { return nil }
         guard case .sequence(let sequence) = node else {
             locations[path] = node
@@ -113,16 +118,29 @@ extension ConfigurationReader {
             locations[stepPath] = item
             guard case .mapping(let mapping) = item else { return ScheduleDocument.Step(at: nil, level: nil) }
             if let at = mapping["at"] { locations["\(stepPath).at"] = at }
-            if let level = mapping["level"] { locations["\(stepPath).level"] = level }
-            return ScheduleDocument.Step(
-                at: mapping["at"]?.scalar?.string,
-                level: mapping["level"]?.scalar.flatMap { Double($0.string) }
-            )
+            var level: Double?
+            if let node = mapping["level"] {
+                locations["\(stepPath).level"] = node
+                level = node.scalar.flatMap { Double($0.string) }
+                // Reported here, because the document can only say "missing" about a level it never got.
+                if level == nil {
+                    yaml.reportMismatch(node, key: "\(scheduleKey).\(stepPath).level", expected: "a percent 0…100")
+                }
+            }
+            return ScheduleDocument.Step(at: mapping["at"]?.scalar?.string, level: level)
         }
     }
 
-    private func readExceptions(_ node: Node?, locations: inout [String: Node]) -> [ScheduleDocument.Exception]? {
-        guard case .sequence(let sequence)? = node else { return nil }
+    private func readExceptions(
+        _ node: Node?,
+        in scheduleKey: String,
+        locations: inout [String: Node]
+    ) -> [ScheduleDocument.Exception]? {
+        guard let node else { return nil }
+        guard case .sequence(let sequence) = node else {
+            yaml.reportMismatch(node, key: "\(scheduleKey).exceptions", expected: "a list of exceptions")
+            return nil
+        }
         return sequence.enumerated().map { index, item in
             let path = "exceptions[\(index)]"
             locations[path] = item
@@ -139,7 +157,7 @@ extension ConfigurationReader {
                 from: mapping["from"]?.scalar?.string,
                 to: mapping["to"]?.scalar?.string,
                 weekdays: strings("weekdays"),
-                steps: readSteps(mapping["steps"], path: "\(path).steps", locations: &locations)
+                steps: readSteps(mapping["steps"], path: "\(path).steps", in: scheduleKey, locations: &locations)
             )
         }
     }

@@ -11,7 +11,7 @@ struct ConfigurationReader {
     /// The keys of the top level, in the order the reference file documents them.
     static let topLevelKeys = [
         "site", "broker", "mqtt", "http", "storage", "ingest", "loops", "logging", "inventory", "parking", "signs",
-        "lighting", "access",
+        "lighting", "access", "network_servers", "device_models",
     ]
 
     let yaml: YAMLReader
@@ -45,7 +45,13 @@ struct ConfigurationReader {
             bays: devices.bays,
             lights: devices.lights
         )
-        locations.report(inventory.problems, to: log, fallback: document.location(of: "inventory"))
+        let deviceModels = readDeviceModels(document)
+        let networkServers = readNetworkServers(document)
+        locations.report(
+            inventory.problems + catalogProblems(inventory, models: deviceModels),
+            to: log,
+            fallback: document.location(of: "inventory")
+        )
 
         guard let site else { return nil }
         var configuration = DaemonConfiguration(
@@ -65,6 +71,8 @@ struct ConfigurationReader {
             inventoryFiles: devices.files
         )
         configuration.checkpointInterval = loops.checkpoint
+        configuration.deviceModels = deviceModels
+        configuration.networkServers = networkServers
         configuration.dimmingInterval = loops.dimming
         configuration.dimming = lightingControl.policy
         configuration.scheduleSeeds = lightingControl.schedules

@@ -31,6 +31,10 @@ public struct DaemonConfiguration: Sendable {
     /// Schedules written in the configuration; stored at start unless a schedule of that id is stored already, so
     /// what engineers change over the API survives restarts.
     public var scheduleSeeds: [String: ScheduleDocument] = [:]
+    /// LoRaWAN network-server integrations to read uplinks from.
+    public var networkServers: [NetworkServerSettings] = []
+    /// The device catalog: models by id, for devices behind a network server.
+    public var deviceModels: [String: DeviceModel] = [:]
     /// The schedule of groups that have none assigned.
     public var defaultSchedule: String?
     /// Group → schedule from the configuration; stored at start for groups with no stored assignment.
@@ -74,5 +78,16 @@ public struct DaemonConfiguration: Sendable {
         self.inventory = inventory
         self.tokens = tokens
         self.inventoryFiles = inventoryFiles
+    }
+}
+
+/// One network-server integration: its format and the topic filter its uplinks come on.
+public struct NetworkServerSettings: Sendable, Equatable {
+    public var format: NetworkServerFormat
+    public var uplinkTopic: String
+
+    public init(format: NetworkServerFormat, uplinkTopic: String? = nil) {
+        self.format = format
+        self.uplinkTopic = uplinkTopic ?? format.defaultUplinkFilter
     }
 }

@@ -71,6 +71,32 @@ struct FeatureProperties {
         return text
     }
 
+    /// An optional DevEUI: 16 hex digits (separators `-` or `:` allowed), kept lowercase without separators.
+    /// `isValid` is false when one is given but unusable (and reported).
+    func devEUI(_ name: String) -> (value: String?, isValid: Bool) {
+        guard let value = self[name], value != .null else { return (nil, true) }
+        guard case .string(let text) = value else {
+            report("expected a DevEUI string of 16 hex digits, found \(value.summary)", property: name)
+            return (nil, false)
+        }
+        let digits = text.filter { $0 != "-" && $0 != ":" }.lowercased()
+        guard digits.count == 16, digits.allSatisfy(\.isHexDigit) else {
+            report("expected a DevEUI of 16 hex digits, found \"\(text)\"", property: name)
+            return (nil, false)
+        }
+        return (digits, true)
+    }
+
+    /// An optional non-empty string; `isValid` is false when one is given but unusable (and reported).
+    func optionalText(_ name: String) -> (value: String?, isValid: Bool) {
+        guard let value = self[name], value != .null else { return (nil, true) }
+        guard let text = Self.text(value), !text.isEmpty else {
+            report("expected a non-empty string, found \(value.summary)", property: name)
+            return (nil, false)
+        }
+        return (text, true)
+    }
+
     /// An optional whole number above zero; `isValid` is false when one is given but unusable (and reported).
     func positiveInteger(_ name: String) -> (value: Int?, isValid: Bool) {
         guard let value = self[name], value != .null else { return (nil, true) }

@@ -91,22 +91,50 @@ struct GeoJSONInventoryReader {
             let zone = properties.reference("zone")
             let sensor = properties.identifier("sensor")
             let maxStay = properties.positiveInteger("max_stay_minutes")
-            guard let id, let zone, let sensor, maxStay.isValid else { return nil }
+            let devEUI = properties.devEUI("dev_eui")
+            let model = properties.optionalText("model")
+            guard let id, let zone, let sensor, maxStay.isValid, devEUI.isValid, model.isValid else { return nil }
             locations.record("bay", id: id, at: properties.location(of: "id"))
             locations.record("bay", id: id, field: "zone", value: zone, at: properties.location(of: "zone"))
             locations.record("sensor", id: sensor, at: properties.location(of: "sensor"))
-            return .bay(Bay(id: id, zone: zone, sensor: sensor, maxStayMinutes: maxStay.value, coordinate: coordinate))
+            if let eui = devEUI.value {
+                locations.record("DevEUI", id: eui, at: properties.location(of: "dev_eui"))
+            }
+            return .bay(
+                Bay(
+                    id: id,
+                    zone: zone,
+                    sensor: sensor,
+                    maxStayMinutes: maxStay.value,
+                    coordinate: coordinate,
+                    devEUI: devEUI.value,
+                    model: model.value
+                )
+            )
         case .streetlight?:
             let id = properties.identifier("id")
             let group = properties.reference("group")
             let controller = properties.identifier("controller")
             let power = properties.positiveNumber("rated_power_w")
-            guard let id, let group, let controller, let power else { return nil }
+            let devEUI = properties.devEUI("dev_eui")
+            let model = properties.optionalText("model")
+            guard let id, let group, let controller, let power, devEUI.isValid, model.isValid else { return nil }
+            if let eui = devEUI.value {
+                locations.record("DevEUI", id: eui, at: properties.location(of: "dev_eui"))
+            }
             locations.record("light", id: id, at: properties.location(of: "id"))
             locations.record("light", id: id, field: "group", value: group, at: properties.location(of: "group"))
             locations.record("controller", id: controller, at: properties.location(of: "controller"))
             return .light(
-                Light(id: id, group: group, controller: controller, ratedPowerWatts: power, coordinate: coordinate)
+                Light(
+                    id: id,
+                    group: group,
+                    controller: controller,
+                    ratedPowerWatts: power,
+                    coordinate: coordinate,
+                    devEUI: devEUI.value,
+                    model: model.value
+                )
             )
         case nil:
             return nil

@@ -2,9 +2,9 @@
 ///
 /// Ids become MQTT topic levels (`P/parking/{sensor}/state`, `P/signs/{sign}`) and URL path segments
 /// (`/api/v1/parking/bays/{id}`), where `/`, `+`, `#` and white space would route wrongly or not at all.
-enum IdentifierRules {
+public enum IdentifierRules {
     /// Why `id` cannot be used, phrased as "expected ..., found ...", or `nil` when it is fine.
-    static func problem(with id: String) -> String? {
+    public static func problem(with id: String) -> String? {
         if id.isEmpty { return "expected a non-empty id, found an empty string" }
         guard let character = forbiddenCharacter(in: id) else { return nil }
         return "expected an id without /, +, # or white space (ids are used in MQTT topics and URLs), "

@@ -67,12 +67,16 @@ final class BrokerConnection: Service, Sendable {
     /// Publishes a dimming command (QoS 1, not retained); `false` when it could not be queued.
     func publishCommand(_ command: OutgoingCommand) -> Bool {
         do {
-            try client.publish(
-                topic: router.commandTopic(command.controller),
-                payload: command.payload,
-                qos: .atLeastOnce,
-                retain: false
-            )
+            if let downlink = command.downlink {
+                try client.publish(topic: downlink.topic, payload: downlink.message, qos: .atLeastOnce, retain: false)
+            } else {
+                try client.publish(
+                    topic: router.commandTopic(command.controller),
+                    payload: command.payload,
+                    qos: .atLeastOnce,
+                    retain: false
+                )
+            }
             return true
         } catch {
             return false

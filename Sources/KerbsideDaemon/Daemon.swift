@@ -69,7 +69,10 @@ public final class Daemon: Sendable {
         self.configuration = configuration
         self.clock = clock
         let metrics = DaemonMetrics(factory: metricsFactory)
-        let router = TopicRouter(prefix: configuration.topicPrefix)
+        let router = TopicRouter(
+            prefix: configuration.topicPrefix,
+            networkServers: configuration.networkServers.map { ($0.format, TopicFilter($0.uplinkTopic)) }
+        )
         let startedAt = clock()
         var state = LiveState(
             inventory: configuration.inventory,
@@ -85,6 +88,7 @@ public final class Daemon: Sendable {
                 """
             )
         }
+        state.deviceModels = configuration.deviceModels
         let database = try KerbsideDatabase(path: configuration.storagePath)
         let journalDirectory = configuration.storagePath + ".journal.d"
         // The live view is right at once after a restart or a crash, and a redelivered reading is still a duplicate.

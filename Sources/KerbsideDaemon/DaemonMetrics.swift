@@ -16,6 +16,7 @@ struct DaemonMetrics: Sendable {
     let rollupsPending: Gauge
     let storeDropped: Counter
     let dimmingCommands: Counter
+    let readingsIgnored: Counter
 
     init(factory: any MetricsFactory) {
         messagesIn = Counter(label: "kerbside_mqtt_messages_total", factory: factory)
@@ -36,6 +37,7 @@ struct DaemonMetrics: Sendable {
         aggregationDuration = Timer(label: "kerbside_aggregation_tick_seconds", factory: factory)
         signPublishes = Counter(label: "kerbside_sign_publishes_total", factory: factory)
         dimmingCommands = Counter(label: "kerbside_dimming_commands_total", factory: factory)
+        readingsIgnored = Counter(label: "kerbside_readings_ignored_total", factory: factory)
         brokerConnected = Gauge(label: "kerbside_broker_connected", factory: factory)
         rollupsWritten = Counter(label: "kerbside_rollups_written_total", factory: factory)
         rollupWriteFailures = Counter(label: "kerbside_rollup_write_failures_total", factory: factory)

@@ -14,6 +14,9 @@ import Synchronization
 final class DimmingLoop: Service, Sendable {
     private let queue = DispatchQueue(label: "kerbside.dimming")
     private let timer = Mutex<(any DispatchSourceTimer)?>(nil)
+    /// Commands that may go out now: refilled at `commandsPerSecond` as time passes, never above one interval's
+    /// worth, so neither a long pause nor a burst of schedule changes releases more than the configured pace.
+    private let tokens = Mutex<(available: Double, refilledAt: Date?)>((0, nil))
     private let interval: TimeInterval
     private let commandsPerSecond: Double
     private let pipeline: IngestPipeline
@@ -84,12 +87,21 @@ final class DimmingLoop: Service, Sendable {
 
     @discardableResult
     private func tick() -> [OutgoingCommand] {
-        guard isConnected() else { return [] }
         let now = clock()
-        let budget = max(1, Int((commandsPerSecond * interval).rounded(.down)))
+        lighting.expireOverrides(at: now)
+        guard isConnected() else { return [] }
+        let capacity = max(1, commandsPerSecond * interval)
+        let budget = tokens.withLock { tokens -> Int in
+            let elapsed = tokens.refilledAt.map { max(0, now.timeIntervalSince($0)) } ?? .infinity
+            tokens.available = min(capacity, tokens.available + elapsed * commandsPerSecond)
+            tokens.refilledAt = now
+            return Int(tokens.available.rounded(.down))
+        }
+        guard budget > 0 else { return [] }
         let commands = pipeline.planCommands(targets: lighting.targets(at: now), now: now, budget: budget)
         var failed: [OutgoingCommand] = []
         for command in commands where !publish(command) { failed.append(command) }
+        tokens.withLock { $0.available -= Double(commands.count - failed.count) }
         if !failed.isEmpty {
             pipeline.unsend(failed)
             logger.warning("dimming commands not published; retrying", metadata: ["lighting.failed": "\(failed.count)"])

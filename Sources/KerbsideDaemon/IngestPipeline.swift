@@ -79,31 +79,40 @@ final class IngestPipeline: Sendable {
             let result = core.withLock { core in
                 let result = core.live.ingest(payload, route: route, receivedAt: receivedAt)
                 if case .rejected = result { return result }
-                switch route {
-                case .parking(let sensor):
-                    core.journal?.appendMessage(
-                        kind: .parking,
-                        device: sensor,
-                        payload: payload,
-                        receivedAt: receivedAt
-                    )
-                case .lighting(let controller):
-                    core.journal?.appendMessage(
-                        kind: .lighting,
-                        device: controller,
-                        payload: payload,
-                        receivedAt: receivedAt
-                    )
-                }
+                let (kind, device) = Self.journalKey(of: route)
+                core.journal?.appendMessage(kind: kind, device: device, payload: payload, receivedAt: receivedAt)
                 return result
             }
             switch result {
             case .parking(_, let occurredAt, _), .lighting(_, let occurredAt, _):
                 metrics.readingsAccepted.increment()
                 metrics.ingestLag.record(max(0, receivedAt.timeIntervalSince(occurredAt)))
+            case .ignored:
+                metrics.readingsIgnored.increment()
             case .rejected(let rejection):
                 reject(rejection, message.topic, payload, receivedAt)
             }
+        }
+    }
+
+    /// How a route is journaled; replay turns it back with `route(journaled:device:)`.
+    static func journalKey(of route: InboundRoute) -> (JournalRouteKind, Substring) {
+        switch route {
+        case .parking(let sensor): (.parking, sensor)
+        case .lighting(let controller): (.lighting, controller)
+        case .networkServer(.chirpStackV4, let topic): (.chirpStackV4, topic)
+        case .networkServer(.chirpStackV3, let topic): (.chirpStackV3, topic)
+        case .networkServer(.theThingsStackV3, let topic): (.theThingsStackV3, topic)
+        }
+    }
+
+    static func route(journaled kind: JournalRouteKind, device: String) -> InboundRoute {
+        switch kind {
+        case .parking: .parking(sensor: device[...])
+        case .lighting: .lighting(controller: device[...])
+        case .chirpStackV4: .networkServer(.chirpStackV4, topic: device[...])
+        case .chirpStackV3: .networkServer(.chirpStackV3, topic: device[...])
+        case .theThingsStackV3: .networkServer(.theThingsStackV3, topic: device[...])
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import KerbsideConfiguration
 import KerbsideCore
 import KerbsideHTTP
 import KerbsideStore
@@ -59,6 +60,9 @@ final class LightingControl: LightingControlling {
         self.clock = clock
         self.logger = logger
         let stored = try database.storedLighting()
+        for id in stored.unreadable {
+            logger.error("a stored schedule cannot be read by this version; ignored", metadata: ["schedule": "\(id)"])
+        }
         var settings = Settings()
         for (id, document) in stored.schedules {
             do {
@@ -68,6 +72,13 @@ final class LightingControl: LightingControlling {
             }
         }
         settings.assignments = stored.assignments.filter { inventory.groupIndexByID[$0.key] != nil }
+        for (group, schedule) in settings.assignments where settings.schedules[schedule] == nil {
+            logger.warning(
+                "a group's schedule is missing; it follows the default schedule, if any",
+                metadata: ["lighting.group": "\(group)", "schedule": "\(schedule)"]
+            )
+            settings.assignments.removeValue(forKey: group)
+        }
         settings.overrides = stored.overrides.filter { inventory.groupIndexByID[$0.key] != nil }
         self.settings = Mutex(settings)
     }
@@ -85,9 +96,7 @@ final class LightingControl: LightingControlling {
     }
 
     func putSchedule(id: String, _ document: ScheduleDocument, by actor: String) async throws -> DimmingSchedule {
-        guard Self.isIdentifier(id) else {
-            throw APIError.badRequest("a schedule id is 1–64 letters, digits, '-' or '_'")
-        }
+        if let problem = IdentifierRules.problem(with: id) { throw APIError.badRequest("schedule id: \(problem)") }
         let schedule: DimmingSchedule
         do {
             schedule = try DimmingSchedule.validated(id: id, document)
@@ -95,45 +104,40 @@ final class LightingControl: LightingControlling {
             throw APIError.badRequest("invalid schedule: \(error)")
         }
         let canonical = ScheduleDocument(schedule)
-        try await record(.putSchedule(id: id, canonical), "schedule.put", id, by: actor, detail: canonical)
-        settings.withLock { $0.schedules[id] = schedule }
-        notify()
+        try change { settings in
+            try record(.putSchedule(id: id, canonical), "schedule.put", id, by: actor, detail: canonical)
+            settings.schedules[id] = schedule
+        }
         return schedule
     }
 
     func deleteSchedule(id: String, by actor: String) async throws {
-        let users = settings.withLock { settings -> [String]? in
-            guard settings.schedules[id] != nil else { return nil }
-            let assigned = settings.assignments.filter { $0.value == id }.map(\.key).sorted()
-            return assigned + (defaultSchedule == id ? ["every group without one (it is the default schedule)"] : [])
+        try change { settings in
+            guard settings.schedules[id] != nil else { throw APIError.notFound("schedule", id: id) }
+            let users =
+                settings.assignments.filter { $0.value == id }.map(\.key).sorted()
+                + (defaultSchedule == id ? ["every group without one (it is the default schedule)"] : [])
+            guard users.isEmpty else {
+                throw APIError(
+                    .conflict,
+                    code: "conflict",
+                    message: "schedule \"\(id)\" is assigned to \(users.joined(separator: ", ")); assign another first"
+                )
+            }
+            try record(.deleteSchedule(id: id), "schedule.delete", id, by: actor, detail: String?.none)
+            settings.schedules.removeValue(forKey: id)
         }
-        guard let users else { throw APIError.notFound("schedule", id: id) }
-        guard users.isEmpty else {
-            throw APIError(
-                .conflict,
-                code: "conflict",
-                message: "schedule \"\(id)\" is assigned to \(users.joined(separator: ", ")); assign another first"
-            )
-        }
-        try await record(.deleteSchedule(id: id), "schedule.delete", id, by: actor, detail: String?.none)
-        settings.withLock { _ = $0.schedules.removeValue(forKey: id) }
-        notify()
     }
 
     func assign(group: String, schedule: String?, by actor: String) async throws {
         guard inventory.groupIndexByID[group] != nil else { throw APIError.notFound("light group", id: group) }
-        if let schedule, settings.withLock({ $0.schedules[schedule] == nil }) {
-            throw APIError.badRequest("no schedule with id \"\(schedule)\"; PUT it first")
+        try change { settings in
+            if let schedule, settings.schedules[schedule] == nil {
+                throw APIError.badRequest("no schedule with id \"\(schedule)\"; PUT it first")
+            }
+            try record(.assign(group: group, schedule: schedule), "group.schedule", group, by: actor, detail: schedule)
+            settings.assignments[group] = schedule
         }
-        try await record(
-            .assign(group: group, schedule: schedule),
-            "group.schedule",
-            group,
-            by: actor,
-            detail: schedule
-        )
-        settings.withLock { $0.assignments[group] = schedule }
-        notify()
     }
 
     func setOverride(group: String, level: Int, until: Date, by actor: String) async throws -> DimmingOverride {
@@ -144,26 +148,29 @@ final class LightingControl: LightingControlling {
             throw APIError.badRequest("an override lasts at most 7 days; change the schedule for longer")
         }
         let override = DimmingOverride(level: level, until: until, setAt: now, setBy: actor)
-        try await record(
-            .setOverride(group: group, override),
-            "override.set",
-            group,
-            by: actor,
-            detail: OverrideModelDetail(level: level, until: until)
-        )
-        settings.withLock { $0.overrides[group] = override }
-        notify()
+        try change { settings in
+            try record(
+                .setOverride(group: group, override),
+                "override.set",
+                group,
+                by: actor,
+                detail: OverrideModelDetail(level: level, until: until)
+            )
+            settings.overrides[group] = override
+        }
         return override
     }
 
     func clearOverride(group: String, by actor: String) async throws {
         guard inventory.groupIndexByID[group] != nil else { throw APIError.notFound("light group", id: group) }
-        guard settings.withLock({ $0.overrides[group] != nil }) else {
-            throw APIError(.notFound, code: "not_found", message: "light group \"\(group)\" has no override")
+        let now = clock()
+        try change { settings in
+            guard let override = settings.overrides[group], override.isActive(at: now) else {
+                throw APIError(.notFound, code: "not_found", message: "light group \"\(group)\" has no override")
+            }
+            try record(.clearOverride(group: group), "override.clear", group, by: actor, detail: String?.none)
+            settings.overrides.removeValue(forKey: group)
         }
-        try await record(.clearOverride(group: group), "override.clear", group, by: actor, detail: String?.none)
-        settings.withLock { _ = $0.overrides.removeValue(forKey: group) }
-        notify()
     }
 
     func control(group: String) -> GroupControl? {
@@ -198,26 +205,27 @@ final class LightingControl: LightingControlling {
         }
     }
 
-    /// Forgets overrides whose time is up (they no longer count anyway); the audit records their end.
-    func expireOverrides(at now: Date) async {
-        let expired = settings.withLock { settings in
-            settings.overrides.filter { !$0.value.isActive(at: now) }.map(\.key)
-        }
-        for group in expired {
-            do {
-                try await database.apply(
-                    .clearOverride(group: group),
-                    audit: LightingAuditEntry(
-                        at: now,
-                        actor: "kerbsided",
-                        action: "override.expire",
-                        subject: group,
-                        detail: ""
+    /// Forgets overrides whose time is up (they no longer count anyway), recording their end in the audit trail.
+    ///
+    /// - Parameter now: the current time.
+    func expireOverrides(at now: Date) {
+        settings.withLock { settings in
+            for (group, override) in settings.overrides where !override.isActive(at: now) {
+                do {
+                    try database.apply(
+                        .expireOverride(group: group, until: override.until),
+                        audit: LightingAuditEntry(
+                            at: override.until,
+                            actor: override.setBy,
+                            action: "override.expire",
+                            subject: group,
+                            detail: ""
+                        )
                     )
-                )
-                settings.withLock { _ = $0.overrides.removeValue(forKey: group) }
-            } catch {
-                logger.error("could not record an override's end", metadata: ["lighting.group": "\(group)"])
+                    settings.overrides.removeValue(forKey: group)
+                } catch {
+                    logger.error("could not record an override's end", metadata: ["lighting.group": "\(group)"])
+                }
             }
         }
     }
@@ -237,14 +245,10 @@ final class LightingControl: LightingControlling {
             if let carried = evaluator.stepInForce(schedule, at: dayStart.addingTimeInterval(-0.001)) {
                 entries.append(PlanEntry(at: dayStart, level: carried.level, source: "carried over"))
             }
-            for step in evaluator.steps(schedule, on: day) where step.at >= dayStart && step.at < dayEnd {
+            // The neighbouring days too: offsets and polar stand-ins can carry their steps into this one.
+            for step in evaluator.timeline(schedule, days: (-1)...1, around: day)
+            where step.at >= dayStart && step.at < dayEnd {
                 entries.append(Self.entry(step, schedule: schedule))
-            }
-            // Steps of the neighbouring days that offsets carry into this one.
-            for neighbour in [day.adding(days: -1), day.adding(days: 1)] {
-                for step in evaluator.steps(schedule, on: neighbour) where step.at >= dayStart && step.at < dayEnd {
-                    entries.append(Self.entry(step, schedule: schedule))
-                }
             }
         }
         if let override, override.until > dayStart, override.setAt < dayEnd {
@@ -262,7 +266,8 @@ final class LightingControl: LightingControlling {
                 )
             }
         }
-        return entries.sorted { $0.at < $1.at }
+        // Stable: steps at one instant keep the evaluator's order, the winner last.
+        return entries.enumerated().sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }.map(\.element)
     }
 
     func audit(from: Date, to: Date, limit: Int) async throws -> [LightingAuditEntry] {
@@ -279,19 +284,26 @@ final class LightingControl: LightingControlling {
         )
     }
 
+    /// Checks, stores and applies one change under the settings lock, so concurrent requests cannot interleave
+    /// between the check and the write; SQLite takes a few milliseconds, and these requests are rare.
+    private func change(_ body: (inout Settings) throws -> Void) throws {
+        try settings.withLock { settings in try body(&settings) }
+        notify()
+    }
+
     private func record(
         _ change: KerbsideDatabase.LightingChange,
         _ action: String,
         _ subject: String,
         by actor: String,
         detail: some Encodable
-    ) async throws {
+    ) throws {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = .sortedKeys
         let encoded = (try? encoder.encode(detail)).map { String(decoding: $0, as: UTF8.self) } ?? ""
         do {
-            try await database.apply(
+            try database.apply(
                 change,
                 audit: LightingAuditEntry(at: clock(), actor: actor, action: action, subject: subject, detail: encoded)
             )
@@ -309,10 +321,6 @@ final class LightingControl: LightingControlling {
         changed.withLock { $0 }?()
     }
 
-    static func isIdentifier(_ text: String) -> Bool {
-        (1...64).contains(text.count)
-            && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }
-    }
 }
 
 /// How an override reads in the audit trail.

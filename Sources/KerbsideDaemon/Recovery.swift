@@ -45,11 +45,7 @@ enum Recovery {
         let end = IngestJournal.replay(directory: journalDirectory, from: replayFrom) { record in
             switch record {
             case .message(let kind, let device, let payload, let receivedAt):
-                let route: InboundRoute =
-                    switch kind {
-                    case .parking: .parking(sensor: device[...])
-                    case .lighting: .lighting(controller: device[...])
-                    }
+                let route = IngestPipeline.route(journaled: kind, device: device)
                 let result = state.ingest(payload, route: route, receivedAt: Date(timeIntervalSince1970: receivedAt))
                 if case .rejected = result { rejected += 1 } else { readings += 1 }
             case .tick(let now):

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import KerbsideCore
+import NIOCore
 
 extension KerbsideRouter {
     /// Schedules, assignments, overrides, plans and the audit trail: reads need `viewer`, writes `lighting`.
@@ -63,8 +64,10 @@ extension KerbsideRouter {
         router.get("/api/v1/lighting/groups/:id/plan") { request, context in
             try context.require(.viewer)
             let group = try context.parameters.require("id")
-            guard let text = request.uri.queryParameters.get("date"), let day = LocalDay.parse(text[...]) else {
-                throw APIError.badRequest("date must be a local date YYYY-MM-DD")
+            guard let text = request.uri.queryParameters.get("date"), let day = LocalDay.parse(text[...]),
+                (1900...2200).contains(day.year)
+            else {
+                throw APIError.badRequest("date must be a local date YYYY-MM-DD between 1900 and 2200")
             }
             guard let plan = lighting.plan(group: group, day: day) else {
                 throw APIError.notFound("light group", id: group)
@@ -88,7 +91,17 @@ extension KerbsideRouter {
         _ maxBodyBytes: Int,
         what: String
     ) async throws -> Body {
-        let buffer = try await request.body.collect(upTo: maxBodyBytes)
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: maxBodyBytes)
+        } catch is NIOTooManyBytesError {
+            // A body without Content-Length (chunked) that runs past the limit.
+            throw APIError(
+                .contentTooLarge,
+                code: "too_large",
+                message: "request body exceeds the limit of \(maxBodyBytes) bytes"
+            )
+        }
         do {
             return try JSONDecoder().decode(Body.self, from: Data(buffer: buffer))
         } catch {

@@ -23,7 +23,11 @@ public enum JournalRecord: Sendable, Equatable {
     case tick(now: Double)
 }
 
+/// The route of a journaled message; for network servers the journaled device is the topic.
 public enum JournalRouteKind: UInt8, Sendable {
     case parking = 0
     case lighting = 1
+    case chirpStackV4 = 2
+    case chirpStackV3 = 3
+    case theThingsStackV3 = 4
 }

@@ -7,6 +7,8 @@ public struct StoredLighting: Sendable {
     public var schedules: [String: ScheduleDocument]
     public var assignments: [String: String]
     public var overrides: [String: DimmingOverride]
+    /// Schedules whose stored document this version cannot read.
+    public var unreadable: [String] = []
 }
 
 extension KerbsideDatabase {
@@ -21,7 +23,13 @@ extension KerbsideDatabase {
                 var lighting = StoredLighting(schedules: [:], assignments: [:], overrides: [:])
                 for row in try Row.fetchAll(db, sql: "SELECT id, document FROM dimming_schedule") {
                     let document: Data = row["document"]
-                    lighting.schedules[row["id"]] = try decoder.decode(ScheduleDocument.self, from: document)
+                    let id: String = row["id"]
+                    // One unreadable document costs that schedule, not the daemon's start.
+                    if let schedule = try? decoder.decode(ScheduleDocument.self, from: document) {
+                        lighting.schedules[id] = schedule
+                    } else {
+                        lighting.unreadable.append(id)
+                    }
                 }
                 for row in try Row.fetchAll(db, sql: "SELECT light_group, schedule FROM group_schedule") {
                     lighting.assignments[row["light_group"]] = row["schedule"]
@@ -48,6 +56,8 @@ extension KerbsideDatabase {
         case assign(group: String, schedule: String?)
         case setOverride(group: String, DimmingOverride)
         case clearOverride(group: String)
+        /// Removes the override ending at `until`, and only that one.
+        case expireOverride(group: String, until: Date)
     }
 
     /// Applies a change and records it in the audit trail.
@@ -56,11 +66,11 @@ extension KerbsideDatabase {
     ///   - change: what changes.
     ///   - entry: who changed it, when, and how it reads in the audit.
     /// - Throws: `StoreError` with code `write`; nothing changes then.
-    public func apply(_ change: LightingChange, audit entry: LightingAuditEntry) async throws(StoreError) {
+    public func apply(_ change: LightingChange, audit entry: LightingAuditEntry) throws(StoreError) {
         do {
             let encoded: Data? =
                 if case .putSchedule(_, let document) = change { try JSONEncoder().encode(document) } else { nil }
-            try await pool.write { db in
+            try pool.write { db in
                 switch change {
                 case .putSchedule(let id, _):
                     try db.execute(
@@ -89,6 +99,11 @@ extension KerbsideDatabase {
                     )
                 case .clearOverride(let group):
                     try db.execute(sql: "DELETE FROM group_override WHERE light_group = ?", arguments: [group])
+                case .expireOverride(let group, let until):
+                    try db.execute(
+                        sql: "DELETE FROM group_override WHERE light_group = ? AND until = ?",
+                        arguments: [group, until.timeIntervalSince1970]
+                    )
                 }
                 try db.execute(
                     sql: "INSERT INTO lighting_audit (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)",
@@ -136,8 +151,9 @@ extension KerbsideDatabase {
 }
 
 extension KerbsideDatabase {
-    /// Stores the configuration's schedules and assignments where nothing is stored under their id yet, so what
-    /// engineers changed over the API wins over the file across restarts; each seed is audited as `config`.
+    /// Stores the configuration's schedules and assignments the first time their id is seen (the audit trail remembers
+    /// it), so what engineers changed over the API, deletions included, wins over the file across restarts; each seed
+    /// is audited as `config`.
     ///
     /// - Parameters:
     ///   - schedules: schedule documents by id.
@@ -163,9 +179,14 @@ extension KerbsideDatabase {
                     )
                 }
                 for (id, document) in encoded.sorted(by: { $0.key < $1.key }) {
+                    // Never again once the audit knows the id: a schedule deleted over the API stays deleted.
                     try db.execute(
-                        sql: "INSERT OR IGNORE INTO dimming_schedule (id, document) VALUES (?, ?)",
-                        arguments: [id, document]
+                        sql: """
+                            INSERT OR IGNORE INTO dimming_schedule (id, document)
+                            SELECT ?, ? WHERE NOT EXISTS (
+                                SELECT 1 FROM lighting_audit WHERE subject = ? AND action LIKE 'schedule.%')
+                            """,
+                        arguments: [id, document, id]
                     )
                     if db.changesCount > 0 {
                         seeded.schedules += 1
@@ -174,8 +195,12 @@ extension KerbsideDatabase {
                 }
                 for (group, schedule) in assignments.sorted(by: { $0.key < $1.key }) {
                     try db.execute(
-                        sql: "INSERT OR IGNORE INTO group_schedule (light_group, schedule) VALUES (?, ?)",
-                        arguments: [group, schedule]
+                        sql: """
+                            INSERT OR IGNORE INTO group_schedule (light_group, schedule)
+                            SELECT ?, ? WHERE NOT EXISTS (
+                                SELECT 1 FROM lighting_audit WHERE subject = ? AND action LIKE 'group.schedule%')
+                            """,
+                        arguments: [group, schedule, group]
                     )
                     if db.changesCount > 0 {
                         seeded.assignments += 1

@@ -178,4 +178,42 @@ struct DimmingScheduleTests {
             day = day.adding(days: 1)
         }
     }
+
+    @Test func hugeOrSignedOffsetsAreRefusedNotOverflowed() {
+        for bad in ["sunset+999999999999999999h", "sunset+9223372036854775807m1m", "+1:00", "2:+0"] {
+            #expect(throws: StepTimeError.self, "\(bad)") { try StepTime.parse(bad) }
+        }
+        #expect(LocalDay.parse("2026-+1-+1") == nil)
+    }
+
+    @Test func stepsMovedToTheEndOfASpringGapKeepTheirWallClockOrder() throws {
+        let evaluator = ScheduleEvaluator(site: niort)
+        let plan = try schedule([("20:00", 100), ("03:00", 50), ("02:30", 80)])
+        // Both land at 03:00 CEST on 2026-03-29; 03:00 is the later wall-clock time, so it wins whatever the list says.
+        #expect(evaluator.stepInForce(plan, at: try instant("2026-03-29T01:00:00Z"))?.level == 50)
+    }
+
+    @Test func inPolarNightTheLightsStayOnAndInTheMidnightSunTheyStayOff() throws {
+        let oslo = try #require(TimeZone(identifier: "Europe/Oslo"))
+        let tromso = ScheduleEvaluator(site: Site(name: "Tromsø", latitude: 69.65, longitude: 18.96, timeZone: oslo))
+        let longyearbyen = ScheduleEvaluator(
+            site: Site(name: "Longyearbyen", latitude: 78.22, longitude: 15.65, timeZone: oslo)
+        )
+        let allNight = try schedule([("sunset", 100), ("sunrise", 0)])
+        let withOffsets = try schedule([("sunset-15m", 100), ("sunrise+15m", 0)])
+        for plan in [allNight, withOffsets] {
+            // 15 December: the sun does not rise at Tromsø.
+            for hour in stride(from: 0, to: 24, by: 3) {
+                let at = try instant("2026-12-15T\(hour < 10 ? "0" : "")\(hour):00:00Z")
+                #expect(tromso.stepInForce(plan, at: at)?.level == 100, "\(at)")
+            }
+            // From late April to August the sun does not set at Longyearbyen.
+            for day in ["2026-05-01", "2026-06-21", "2026-08-15"] {
+                for hour in stride(from: 0, to: 24, by: 3) {
+                    let at = try instant("\(day)T\(hour < 10 ? "0" : "")\(hour):00:00Z")
+                    #expect(longyearbyen.stepInForce(plan, at: at)?.level == 0, "\(at)")
+                }
+            }
+        }
+    }
 }

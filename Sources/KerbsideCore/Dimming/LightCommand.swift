@@ -20,7 +20,8 @@ public struct LightCommand: Sendable, Equatable, Codable {
 
 /// How commands are retried and when a light counts as not obeying.
 public struct DimmingPolicy: Sendable, Equatable {
-    /// Sends of one command before it is given up and alarmed.
+    /// Sends of one command before it is alarmed; it is still sent every `maxRetryDelay` after that, so a controller
+    /// that comes back gets it.
     public var maxAttempts: Int
     /// The wait before the first retry; it doubles after each.
     public var retryAfter: TimeInterval
@@ -49,6 +50,11 @@ public struct DimmingPolicy: Sendable, Equatable {
     func delay(afterAttempt attempts: Int) -> TimeInterval {
         min(maxRetryDelay, retryAfter * pow(2, Double(max(0, attempts - 1))))
     }
+
+    /// From a command's first send to the moment it counts as unacknowledged: every wait up to `maxAttempts`.
+    var totalDelay: TimeInterval {
+        (1...max(1, maxAttempts)).reduce(0) { $0 + delay(afterAttempt: $1) }
+    }
 }
 
 /// A command to publish on `P/lighting/{controller}/set`.
@@ -58,11 +64,37 @@ public struct OutgoingCommand: Sendable, Equatable {
     public var id: String
     public var reason: String
     public var at: Date
+    /// For a controller behind a network server: the downlink enqueue message and its topic, which replace the
+    /// native `set` message.
+    public var downlink: (topic: String, message: [UInt8])?
+
+    public static func == (lhs: OutgoingCommand, rhs: OutgoingCommand) -> Bool {
+        (lhs.controller, lhs.level, lhs.id, lhs.reason, lhs.at) == (
+            rhs.controller, rhs.level, rhs.id, rhs.reason, rhs.at
+        )
+            && lhs.downlink?.topic == rhs.downlink?.topic && lhs.downlink?.message == rhs.downlink?.message
+    }
 
     /// The payload of DESIGN.md: `{"level", "id", "ts", "reason"}`.
     public var payload: [UInt8] {
-        let reason = reason.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+        let reason = Self.escaped(reason)
         return Array(#"{"level":\#(level),"id":"\#(id)","ts":"\#(RFC3339.format(at))","reason":"\#(reason)"}"#.utf8)
+    }
+
+    /// JSON string escaping: quotes, backslashes and control characters (a token name may hold any of them).
+    static func escaped(_ text: String) -> String {
+        var result = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": result += "\\\""
+            case "\\": result += "\\\\"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
     }
 }
 
@@ -102,8 +134,7 @@ extension LiveState {
                     resentForDrift: drifted == true ? true : nil
                 )
             }
-            guard var command = commands[lightIndex], !command.isAcknowledged, command.attempts < policy.maxAttempts
-            else { continue }
+            guard var command = commands[lightIndex], !command.isAcknowledged else { continue }
             if let sent = command.lastSentAt, now.timeIntervalSince(sent) < policy.delay(afterAttempt: command.attempts)
             {
                 continue
@@ -122,7 +153,8 @@ extension LiveState {
                     level: command.level,
                     id: command.id,
                     reason: command.reason,
-                    at: now
+                    at: now,
+                    downlink: downlink(light: lightIndex, level: command.level, id: command.id)
                 )
             )
         }
@@ -130,13 +162,33 @@ extension LiveState {
         return outgoing
     }
 
+    /// The network-server downlink that sets a light's level, for a controller heard through a network server whose
+    /// model can encode levels.
+    private func downlink(light lightIndex: Int, level: Int, id: String) -> (topic: String, message: [UInt8])? {
+        guard let route = networkServerRoutes[lightIndex],
+            let model = inventory.lights[lightIndex].model.flatMap({ deviceModels[$0] }),
+            let frame = model.encodeLevel(level)
+        else { return nil }
+        return (
+            route.downlinkTopic,
+            NetworkServerDownlink.message(
+                format: route.format,
+                devEUI: route.devEUI,
+                fPort: frame.fPort,
+                payload: frame.payload,
+                correlationID: id
+            )
+        )
+    }
+
     /// Whether a light acknowledged its command, then reported another level for `retryAfter`, and has not been
     /// told again yet.
     private func isDrifting(light lightIndex: Int, from command: LightCommand, now: Date, policy: DimmingPolicy) -> Bool
     {
+        // Receive times on both sides: a device's own clock may run ahead of the daemon's.
         guard command.resentForDrift != true, let acked = command.ackedAt,
             let reported = lights[lightIndex].reportedLevel, reported != command.level,
-            let lastReading = lights[lightIndex].lastReadingAt, lastReading > acked
+            let lastSeen = lights[lightIndex].lastSeen, lastSeen > acked
         else { return false }
         return now.timeIntervalSince(acked) >= policy.retryAfter
     }
@@ -167,21 +219,22 @@ extension LiveState {
             guard let command else { continue }
             let light = inventory.lights[lightIndex]
             if !command.isAcknowledged, command.attempts >= policy.maxAttempts, let sent = command.lastSentAt,
-                now.timeIntervalSince(sent) >= policy.delay(afterAttempt: command.attempts)
+                let firstDeadline = Optional(command.issuedAt.addingTimeInterval(policy.totalDelay)),
+                now >= max(firstDeadline, sent)
             {
                 alarms.append(
                     Alarm(
                         kind: .commandUnacknowledged,
                         subject: light.id,
                         device: light.controller,
-                        since: sent.addingTimeInterval(policy.delay(afterAttempt: command.attempts)),
+                        since: firstDeadline,
                         message: "command \(command.id) (level \(command.level)) sent \(command.attempts) times, "
-                            + "never acknowledged"
+                            + "never acknowledged; still sent every \(Int(policy.maxRetryDelay)) s"
                     )
                 )
             }
             if let reported = lights[lightIndex].reportedLevel, reported != command.level,
-                let lastReading = lights[lightIndex].lastReadingAt, lastReading >= command.issuedAt,
+                let lastSeen = lights[lightIndex].lastSeen, lastSeen >= command.issuedAt,
                 now.timeIntervalSince(command.issuedAt) >= policy.offTargetAfter
             {
                 alarms.append(

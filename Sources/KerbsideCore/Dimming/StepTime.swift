@@ -16,7 +16,8 @@ public enum StepTime: Sendable, Hashable, CustomStringConvertible {
         if let colon = text.firstIndex(of: ":") {
             let hours = text[..<colon]
             let minutes = text[text.index(after: colon)...]
-            guard hours.count == 2, minutes.count == 2, let hour = Int(hours), let minute = Int(minutes),
+            guard hours.count == 2, minutes.count == 2, (hours + minutes).allSatisfy(\.isASCIIDigit),
+                let hour = Int(hours), let minute = Int(minutes),
                 (0...23).contains(hour), (0...59).contains(minute)
             else { throw StepTimeError("\"\(text)\" is not a time of day; write HH:MM from 00:00 to 23:59") }
             return .clock(minuteOfDay: hour * 60 + minute)
@@ -46,7 +47,9 @@ public enum StepTime: Sendable, Hashable, CustomStringConvertible {
         var digits = ""
         var sawUnit = false
         for character in text {
-            if character.isASCII, character.isNumber {
+            if character.isASCIIDigit {
+                // Four digits already exceed the 12 h limit: stop before the arithmetic can overflow.
+                guard digits.count < 4 else { return nil }
                 digits.append(character)
             } else if character == "h" || character == "m", let value = Int(digits) {
                 total += character == "h" ? value * 60 : value
@@ -83,4 +86,8 @@ public struct StepTimeError: Error, Sendable, Equatable {
     init(_ message: String) {
         self.message = message
     }
+}
+
+extension Character {
+    var isASCIIDigit: Bool { isASCII && isNumber }
 }

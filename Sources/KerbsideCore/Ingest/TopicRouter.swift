@@ -2,6 +2,8 @@
 public enum InboundRoute: Sendable, Equatable {
     case parking(sensor: Substring)
     case lighting(controller: Substring)
+    /// A network server's uplink event; the topic is where its downlinks go back through.
+    case networkServer(NetworkServerFormat, topic: Substring)
 }
 
 /// Maps the native topics of DESIGN.md (`P/parking/{sensor}/state`, `P/lighting/{controller}/state`) to routes.
@@ -11,22 +13,30 @@ public struct TopicRouter: Sendable {
     private let lightingPrefix: String
     private static let stateSuffix = "/state"
 
-    public init(prefix: String) {
+    /// Network-server integrations and the uplink filters they publish on.
+    public let networkServers: [(format: NetworkServerFormat, filter: TopicFilter)]
+
+    public init(prefix: String, networkServers: [(format: NetworkServerFormat, filter: TopicFilter)] = []) {
         self.prefix = prefix
         parkingPrefix = prefix + "/parking/"
         lightingPrefix = prefix + "/lighting/"
+        self.networkServers = networkServers
     }
 
-    /// The filters to subscribe to for native readings.
+    /// The filters to subscribe to: native readings, then each network server's uplinks.
     public var subscriptions: [String] {
-        [parkingPrefix + "+/state", lightingPrefix + "+/state"]
+        [parkingPrefix + "+/state", lightingPrefix + "+/state"] + networkServers.map(\.filter.filter)
     }
 
-    /// The route of `topic`, or `nil` for a topic that is not a native state topic.
+    /// The route of `topic`, or `nil` for a topic that is neither a native state topic nor a network server's.
     public func route(_ topic: String) -> InboundRoute? {
-        guard topic.hasSuffix(Self.stateSuffix) else { return nil }
-        if let id = deviceID(in: topic, after: parkingPrefix) { return .parking(sensor: id) }
-        if let id = deviceID(in: topic, after: lightingPrefix) { return .lighting(controller: id) }
+        if topic.hasSuffix(Self.stateSuffix) {
+            if let id = deviceID(in: topic, after: parkingPrefix) { return .parking(sensor: id) }
+            if let id = deviceID(in: topic, after: lightingPrefix) { return .lighting(controller: id) }
+        }
+        for server in networkServers where server.filter.matches(topic) {
+            return .networkServer(server.format, topic: topic[...])
+        }
         return nil
     }
 

@@ -14,6 +14,8 @@ public struct Inventory: Sendable {
     public let lightIndexByID: [String: Int]
     public let lightIndexByController: [String: Int]
     public let signIndexByID: [String: Int]
+    /// LoRaWAN devices by DevEUI (lowercase hex).
+    public let deviceByEUI: [String: DeviceIndex]
 
     /// Builds the look-ups; the first of duplicate ids wins here, and `problems` reports every duplicate.
     public init(
@@ -35,6 +37,29 @@ public struct Inventory: Sendable {
         lightIndexByID = Self.firstIndex(of: lights.map(\.id))
         lightIndexByController = Self.firstIndex(of: lights.map(\.controller))
         signIndexByID = Self.firstIndex(of: signs.map(\.id))
+        var byEUI: [String: DeviceIndex] = [:]
+        for (index, bay) in bays.enumerated() {
+            if let eui = bay.devEUI, byEUI[eui] == nil { byEUI[eui] = .bay(index) }
+        }
+        for (index, light) in lights.enumerated() {
+            if let eui = light.devEUI, byEUI[eui] == nil { byEUI[eui] = .light(index) }
+        }
+        deviceByEUI = byEUI
+    }
+
+    /// The device a network server's uplink speaks for: by DevEUI, else by its device name or id taken as a sensor
+    /// or controller id.
+    ///
+    /// - Parameters:
+    ///   - devEUI: lowercase hex, if the uplink has it.
+    ///   - deviceID: the network server's device name or id, if any.
+    /// - Returns: the bay or light, or `nil`.
+    public func device(devEUI: String?, deviceID: String?) -> DeviceIndex? {
+        if let devEUI, let device = deviceByEUI[devEUI] { return device }
+        guard let deviceID else { return nil }
+        if let bay = bayIndexBySensor[deviceID] { return .bay(bay) }
+        if let light = lightIndexByController[deviceID] { return .light(light) }
+        return nil
     }
 
     private static func firstIndex(of keys: [String]) -> [String: Int] {
@@ -63,6 +88,12 @@ public struct Inventory: Sendable {
         }
         return result
     }
+}
+
+/// A bay or a light, by index.
+public enum DeviceIndex: Sendable, Equatable {
+    case bay(Int)
+    case light(Int)
 }
 
 /// One inconsistency in an inventory, located by what it is about.
@@ -97,6 +128,23 @@ extension Inventory {
         duplicates(lights.map(\.id), kind: "light")
         duplicates(bays.map(\.sensor), kind: "sensor")
         duplicates(lights.map(\.controller), kind: "controller")
+        duplicates(bays.compactMap(\.devEUI) + lights.compactMap(\.devEUI), kind: "DevEUI")
+        for bay in bays where bay.devEUI != nil && bay.model == nil {
+            found.append(
+                InventoryProblem(
+                    subject: "bay \"\(bay.id)\"",
+                    message: "has a dev_eui but no model to decode its bytes"
+                )
+            )
+        }
+        for light in lights where light.devEUI != nil && light.model == nil {
+            found.append(
+                InventoryProblem(
+                    subject: "light \"\(light.id)\"",
+                    message: "has a dev_eui but no model to decode its bytes"
+                )
+            )
+        }
         for bay in bays where zoneIndexByID[bay.zone] == nil {
             found.append(
                 InventoryProblem(subject: "bay \"\(bay.id)\"", message: "zone \"\(bay.zone)\" is not configured")

@@ -13,6 +13,8 @@ public struct LiveCheckpoint: Sendable, Codable {
     public var signStatuses: [String: SignStatus]
     /// By controller id: a restart neither resends what was acknowledged nor forgets what was not.
     public var commands: [String: LightCommand]?
+    /// By controller id: where the downlinks of controllers behind a network server go.
+    public var networkServerRoutes: [String: NetworkServerRoute]?
 }
 
 extension LiveState {
@@ -38,6 +40,12 @@ extension LiveState {
             commands: Dictionary(
                 commands.enumerated().compactMap { index, command in
                     command.map { (inventory.lights[index].controller, $0) }
+                },
+                uniquingKeysWith: { first, _ in first }
+            ),
+            networkServerRoutes: Dictionary(
+                networkServerRoutes.enumerated().compactMap { index, route in
+                    route.map { (inventory.lights[index].controller, $0) }
                 },
                 uniquingKeysWith: { first, _ in first }
             )
@@ -74,6 +82,7 @@ extension LiveState {
         }
         for (index, light) in inventory.lights.enumerated() {
             if let command = checkpoint.commands?[light.controller] { commands[index] = command }
+            if let route = checkpoint.networkServerRoutes?[light.controller] { networkServerRoutes[index] = route }
         }
         return restored
     }

@@ -6,6 +6,8 @@ public enum IngestResult: Sendable, Equatable {
     case parking(bayIndex: Int, occurredAt: Date, transition: BayTransition?)
     /// A controller reading was applied to light `lightIndex`.
     case lighting(lightIndex: Int, occurredAt: Date, ack: String?)
+    /// A well-formed message that carries nothing Kerbside tracks (a startup or configuration frame).
+    case ignored(String)
     case rejected(Rejection)
 }
 
@@ -27,6 +29,8 @@ extension LiveState {
                 return try ingestParking(payload, sensor: sensor, receivedAt: receivedAt)
             case .lighting(let controller):
                 return try ingestLighting(payload, controller: controller, receivedAt: receivedAt)
+            case .networkServer(let format, let topic):
+                return try ingestNetworkServer(payload, format: format, topic: topic, receivedAt: receivedAt)
             }
         } catch let rejection as Rejection {
             return .rejected(rejection)
@@ -49,6 +53,24 @@ extension LiveState {
             throw Rejection(.unknownDevice, "parking sensor \"\(sensor)\" is not in the inventory")
         }
         let reading = try NativePayloadDecoder.decodeParking(payload)
+        return try applyParking(reading, bayIndex: bayIndex, fingerprinting: payload, receivedAt: receivedAt)
+    }
+
+    /// Applies a decoded parking reading after the duplicate, skew, age and ordering checks.
+    ///
+    /// - Parameters:
+    ///   - reading: the reading, from any format.
+    ///   - bayIndex: the bay it is for.
+    ///   - payload: the bytes whose fingerprint, with `seq`, recognises a redelivery.
+    ///   - receivedAt: when it arrived.
+    /// - Returns: what became of it.
+    /// - Throws: `Rejection` for a duplicate, a timestamp out of bounds or out of order.
+    mutating func applyParking(
+        _ reading: ParkingReading,
+        bayIndex: Int,
+        fingerprinting payload: UnsafeRawBufferPointer,
+        receivedAt: Date
+    ) throws -> IngestResult {
         // A redelivery is older than what followed it: call it a duplicate before the ordering check calls it stale.
         let seen = try checkedSeq(reading.seq, payload: payload, window: bays[bayIndex].seqWindow)
         let occurredAt = try checkedTime(
@@ -91,6 +113,24 @@ extension LiveState {
             throw Rejection(.unknownDevice, "streetlight controller \"\(controller)\" is not in the inventory")
         }
         let reading = try NativePayloadDecoder.decodeLighting(payload)
+        return try applyLighting(reading, lightIndex: lightIndex, fingerprinting: payload, receivedAt: receivedAt)
+    }
+
+    /// Applies a decoded controller reading after the duplicate, skew, age and ordering checks.
+    ///
+    /// - Parameters:
+    ///   - reading: the reading, from any format.
+    ///   - lightIndex: the light it is for.
+    ///   - payload: the bytes whose fingerprint, with `seq`, recognises a redelivery.
+    ///   - receivedAt: when it arrived.
+    /// - Returns: what became of it.
+    /// - Throws: `Rejection` for a duplicate, a timestamp out of bounds or out of order.
+    mutating func applyLighting(
+        _ reading: LightingReading,
+        lightIndex: Int,
+        fingerprinting payload: UnsafeRawBufferPointer,
+        receivedAt: Date
+    ) throws -> IngestResult {
         // A redelivery is older than what followed it: call it a duplicate before the ordering check calls it stale.
         let seen = try checkedSeq(reading.seq, payload: payload, window: lights[lightIndex].seqWindow)
         let occurredAt = try checkedTime(

@@ -29,6 +29,10 @@ public struct LiveState: Sendable {
     /// Where the next `planCommands` starts, so lights take turns when the budget runs out.
     var commandCursor = 0
     public var dimmingPolicy = DimmingPolicy()
+    /// The device models of the catalog, by id, for devices behind a network server.
+    public var deviceModels: [String: DeviceModel] = [:]
+    /// For each light behind a network server, where its downlinks go; learnt from its uplinks.
+    var networkServerRoutes: [NetworkServerRoute?]
     /// Parking sessions ended since the last tick, handed out by the tick.
     var endedSessions: [ParkingSession] = []
     var dayFinder: LocalDayFinder
@@ -79,7 +83,9 @@ public struct LiveState: Sendable {
         }
         lightRollupStates = Array(repeating: nil, count: inventory.lights.count)
         commands = Array(repeating: nil, count: inventory.lights.count)
-        commandPrefix = String(Int64(startedAt.timeIntervalSince1970), radix: 36)
+        networkServerRoutes = Array(repeating: nil, count: inventory.lights.count)
+        // Milliseconds, so that even a crash loop restarting within one second never reuses an id.
+        commandPrefix = String(Int64(startedAt.timeIntervalSince1970 * 1000), radix: 36)
         groupRollups = Self.groupAccumulators(
             inventory: inventory,
             lightsOfGroup: lightsOfGroup,

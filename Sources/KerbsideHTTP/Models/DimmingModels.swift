@@ -43,9 +43,25 @@ struct OverrideRequest: Decodable, Sendable {
     let until: String?
 }
 
-/// The body of `PUT /lighting/groups/{id}/schedule`.
+/// The body of `PUT /lighting/groups/{id}/schedule`: `schedule` must be there, as an id or as `null`, so that a
+/// misspelt key cannot unassign a group.
 struct AssignmentRequest: Decodable, Sendable {
     let schedule: String?
+
+    enum CodingKeys: String, CodingKey {
+        case schedule
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        guard container.contains(.schedule) else {
+            throw DecodingError.keyNotFound(
+                CodingKeys.schedule,
+                .init(codingPath: [], debugDescription: "give \"schedule\": an id, or null to unassign")
+            )
+        }
+        schedule = try container.decodeIfPresent(String.self, forKey: .schedule)
+    }
 }
 
 struct PlanEntryModel: Encodable, Sendable {
