@@ -86,6 +86,11 @@ struct DemoConfigurationTests {
                 of: "  path: ../../.demo/kerbside-demo.sqlite",
                 with: "  path: x.sqlite\n  retention: {1m: 2d, 1d: 5y}"
             )
+            // Copied elsewhere, the demo's relative catalog path would point nowhere.
+            .replacingOccurrences(
+                of: "device_models: ../models",
+                with: "device_models: \(demo.deletingLastPathComponent().appendingPathComponent("models").path)"
+            )
         for name in ["bays.geojson", "lights.geojson"] {
             try fixture.write(name, String(contentsOf: demo.appendingPathComponent(name), encoding: .utf8))
         }

@@ -40,6 +40,8 @@ final class DaemonHarness: Sendable {
     ///   - storagePath: the SQLite file; a new temporary one by default.
     ///   - storeCapacity: how many buckets and sessions may wait for a failing disk.
     ///   - dimming: retries, pacing and the off-target delay of dimming commands.
+    ///   - networkServers: network-server integrations to read uplinks from.
+    ///   - deviceModels: the device catalog.
     ///   - logger: where the daemon logs; warnings and worse to standard error by default.
     /// - Throws: when the broker, the database or the daemon cannot start.
     init(
@@ -49,6 +51,8 @@ final class DaemonHarness: Sendable {
             .appendingPathComponent("kerbside-e2e-\(UUID().uuidString).sqlite").path,
         storeCapacity: Int = 1_000_000,
         dimming: DimmingPolicy = DimmingPolicy(),
+        networkServers: [NetworkServerSettings] = [],
+        deviceModels: [String: DeviceModel] = [:],
         logger: Logger? = nil
     ) async throws {
         self.storagePath = storagePath
@@ -92,6 +96,8 @@ final class DaemonHarness: Sendable {
         // Ticks come from the test (`dimming.tickNow()`) and from schedule changes, never from the timer.
         configuration.dimmingInterval = 3600
         configuration.dimming = dimming
+        configuration.networkServers = networkServers
+        configuration.deviceModels = deviceModels
         let registry = registry
         daemon = try Daemon(
             configuration: configuration,
