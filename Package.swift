@@ -98,11 +98,17 @@ let package = Package(
             ],
             swiftSettings: strictWarnings
         ),
+        .target(
+            name: "KerbsideSimulation",
+            dependencies: ["KerbsideCore"],
+            swiftSettings: strictWarnings
+        ),
         .executableTarget(
             name: "kerbside-sim",
             dependencies: [
                 "KerbsideConfiguration",
                 "KerbsideCore",
+                "KerbsideSimulation",
                 "MQTT",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -143,6 +149,7 @@ let package = Package(
             name: "KerbsideDaemonTests",
             dependencies: [
                 "KerbsideDaemon",
+                "KerbsideSimulation",
                 "KerbsideStore",
                 "KerbsideTesting",
                 "MQTT",
