@@ -125,4 +125,54 @@ struct SimulatedCityEndToEndTests {
         #expect(acknowledged >= 5)
         try await harness.shutdown()
     }
+
+    @Test func theSimulatorsFramesDecodeWithTheCatalogsModels() throws {
+        let catalog = try NetworkServerEndToEndTests.catalog()
+        for model in ["nwave-nps405", "nwave-nps310sm", "bosch-tps110"] {
+            let decoder = try #require(catalog[model])
+            for occupied in [false, true] {
+                for heartbeat in [false, true] {
+                    let frame = try #require(
+                        UplinkFrames.parking(model: model, occupied: occupied, heartbeat: heartbeat, batteryVolts: 3.4)
+                    )
+                    let decoded = try decoder.decode(fPort: frame.fPort, payload: frame.bytes)
+                    guard case .parking(let seen, let battery, let kind) = decoded.content else {
+                        Issue.record("\(model) decoded \(decoded)")
+                        continue
+                    }
+                    #expect(seen == occupied, "\(model)")
+                    #expect(kind == (heartbeat ? .heartbeat : .change), "\(model)")
+                    if model == "nwave-nps405" && heartbeat { #expect(battery == 3.4) }
+                }
+            }
+        }
+        let nas = try #require(catalog["nas-ul20xx-fw1.1"])
+        let status = try nas.decode(
+            fPort: 23,
+            payload: UplinkFrames.nasStatus(level: 60, lampFailure: true, at: Date())
+        )
+        #expect(
+            status.content
+                == .lighting(
+                    level: 60,
+                    powerWatts: nil,
+                    energyWattHours: nil,
+                    faults: ["lamp_failure"],
+                    echoedLevel: nil
+                )
+        )
+        let usage = try nas.decode(fPort: 26, payload: UplinkFrames.nasUsage(energyWattHours: 1234, powerWatts: 36))
+        guard case .lighting(_, let power, let energy, _, _) = usage.content else {
+            Issue.record("usage decoded \(usage)")
+            return
+        }
+        #expect(power == 36)
+        #expect(energy == 1234)
+        let echo = try nas.decode(fPort: 60, payload: UplinkFrames.nasEcho(level: 80))
+        guard case .lighting(_, _, _, _, let echoed) = echo.content else {
+            Issue.record("echo decoded \(echo)")
+            return
+        }
+        #expect(echoed == 80)
+    }
 }
