@@ -13,6 +13,7 @@ let package = Package(
     products: [
         .executable(name: "kerbsided", targets: ["kerbsided"]),
         .executable(name: "kerbside-sim", targets: ["kerbside-sim"]),
+        .executable(name: "kerbside-bench", targets: ["kerbside-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
@@ -96,6 +97,12 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            swiftSettings: strictWarnings
+        ),
+        .executableTarget(
+            name: "kerbside-bench",
+            dependencies: ["KerbsideCore"],
+            path: "Benchmarks/kerbside-bench",
             swiftSettings: strictWarnings
         ),
         .target(

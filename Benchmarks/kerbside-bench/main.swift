@@ -1,0 +1,147 @@
+import Foundation
+import KerbsideCore
+
+// In-process figures of issue 6 that need no broker: decode + apply headroom, one aggregation tick over 200,000
+// bays, one dimming round over 800,000 lights, and memory per device. Run by scripts/bench in release mode.
+
+let start = Date(timeIntervalSince1970: 1_800_000_000)
+
+func city(bays: Int, lights: Int, zones: Int = 200, groups: Int = 800) -> Inventory {
+    Inventory(
+        zones: (0..<zones).map { ZoneDefinition(id: "z\($0)", name: "Zone \($0)") },
+        signs: (0..<(zones / 4)).map { SignDefinition(id: "sign\($0)", name: "Sign \($0)", zones: ["z\($0 * 4)"]) },
+        groups: (0..<groups).map { LightGroupDefinition(id: "g\($0)", name: "Group \($0)") },
+        bays: (0..<bays).map { Bay(id: "b\($0)", zone: "z\($0 % zones)", sensor: "s\($0)") },
+        lights: (0..<lights).map {
+            Light(id: "l\($0)", group: "g\($0 % groups)", controller: "c\($0)", ratedPowerWatts: 60)
+        }
+    )
+}
+
+var figures: [Figure] = []
+
+// 1. Headroom: decode + apply of native readings, one core.
+do {
+    let devices = 100_000
+    let readings = 1_000_000
+    let inventory = city(bays: devices, lights: 0, zones: 100, groups: 0)
+    let payloads: [[UInt8]] = (0..<1000).map {
+        Array(
+            #"{"occupied":\#($0 % 2 == 0),"ts":"2027-01-15T08:00:00.000Z","seq":\#($0),"battery_v":3.58,"kind":"change"}"#
+                .utf8
+        )
+    }
+    let sensors: [Substring] = (0..<devices).map { "s\($0)"[...] }
+    // A fresh state per run (seqs would be duplicates in a second one), built before the clock starts.
+    var states = (0..<3).map { _ in
+        LiveState(inventory: inventory, policy: IngestPolicy(), timeZone: .gmt, startedAt: start)
+    }
+    let seconds = Measure.median(runs: 3) {
+        var state = states.removeLast()
+        var accepted = 0
+        for index in 0..<readings {
+            let result = payloads[index % payloads.count].withUnsafeBytes {
+                state.ingest($0, route: .parking(sensor: sensors[index % devices]), receivedAt: start)
+            }
+            if case .parking = result { accepted += 1 }
+        }
+        precondition(accepted > 0)
+    }
+    let reference = Measure.median(runs: 3) {
+        var parsed = 0
+        for index in 0..<readings {
+            if (try? JSONSerialization.jsonObject(with: Data(payloads[index % payloads.count]))) != nil { parsed += 1 }
+        }
+        precondition(parsed == readings)
+    }
+    let perSecond = Double(readings) / seconds
+    figures.append(
+        Figure(
+            name: "decode + apply, readings/s (one core)",
+            value: perSecond / 1000,
+            unit: "k/s",
+            reference: Double(readings) / reference / 1000,
+            referenceName: "Foundation JSONSerialization, parse only",
+            goal: "≥ 1000 k/s",
+            passes: perSecond >= 1_000_000
+        )
+    )
+    figures.append(
+        Figure(
+            name: "decode + apply, ns per reading",
+            value: seconds / Double(readings) * 1e9,
+            unit: "ns",
+            reference: reference / Double(readings) * 1e9,
+            referenceName: "JSONSerialization",
+            goal: "≤ 1000 ns",
+            passes: seconds / Double(readings) * 1e9 <= 1000
+        )
+    )
+}
+
+// 2. One aggregation tick over 200,000 bays, and 3. one dimming round over 800,000 lights; 4. memory per device.
+do {
+    let before = Measure.residentBytes()
+    var state = LiveState(
+        inventory: city(bays: 200_000, lights: 800_000),
+        policy: IngestPolicy(),
+        timeZone: .gmt,
+        startedAt: start
+    )
+    for index in stride(from: 0, to: 200_000, by: 1) {
+        let payload = Array(#"{"occupied":\#(index % 3 == 0),"seq":1}"#.utf8)
+        _ = state.ingest(payload, route: .parking(sensor: "s\(index)"[...]), receivedAt: start)
+    }
+    let after = Measure.residentBytes()
+    var now = start
+    let tick = Measure.median {
+        now = now.addingTimeInterval(1)
+        _ = state.tick(now: now)
+    }
+    figures.append(
+        Figure(
+            name: "aggregation tick, 200,000 bays",
+            value: tick * 1000,
+            unit: "ms",
+            reference: nil,
+            referenceName: "",
+            goal: "≤ 50 ms",
+            passes: tick <= 0.05
+        )
+    )
+    let targets: [(level: Int, reason: String)?] = (0..<800).map { ($0 % 2 == 0 ? 100 : 50, "schedule:bench") }
+    var round = 0
+    let dimming = Measure.median {
+        round += 1
+        // Alternate the targets so every round decides a new command for every light.
+        let shifted = targets.map { $0.map { (level: round % 2 == 0 ? $0.level : 100 - $0.level, reason: $0.reason) } }
+        _ = state.planCommands(targets: shifted, now: now, policy: DimmingPolicy(), budget: 1_000_000)
+    }
+    figures.append(
+        Figure(
+            name: "dimming round, 800,000 lights",
+            value: dimming * 1000,
+            unit: "ms",
+            reference: nil,
+            referenceName: "",
+            goal: "≤ 50 ms",
+            passes: dimming <= 0.05
+        )
+    )
+    let perDevice = Double(max(0, after - before)) / 1_000_000
+    figures.append(
+        Figure(
+            name: "resident memory per device (1,000,000 devices, empty histories)",
+            value: perDevice,
+            unit: "B",
+            reference: nil,
+            referenceName: "",
+            goal: "≤ 2147 B (2 GiB per million)",
+            passes: perDevice <= 2147
+        )
+    )
+}
+
+print("| figure | Kerbside | reference (same run) | ratio | goal | result |")
+print("| --- | --- | --- | --- | --- | --- |")
+for figure in figures { print(figure.row) }
