@@ -16,16 +16,23 @@ import Testing
 struct CrashRecoveryTests {
     static let readingsPerBay = 40
     static let kills = 3
+    /// The zones whose bays the stream flips: the first demo's 56 bays, not the whole demo city.
+    static let zones = ["place-breche", "gare", "hotel-de-ville"]
 
     static func sensors() throws -> [String] {
         let url = DaemonProcessTests.packageRoot.appendingPathComponent("Devices/demo/bays.geojson")
         let document = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any]
         let features = try #require(document?["features"] as? [[String: Any]])
-        return features.compactMap { ($0["properties"] as? [String: Any])?["sensor"] as? String }
+        return features.compactMap {
+            guard let properties = $0["properties"] as? [String: Any],
+                let zone = properties["zone"] as? String, zones.contains(zone)
+            else { return nil }
+            return properties["sensor"] as? String
+        }
     }
 
-    func configuration(directory: URL, brokerPort: Int, httpPort: Int) -> String {
-        let demo = DaemonProcessTests.packageRoot.appendingPathComponent("Devices/demo")
+    func configuration(directory: URL, brokerPort: Int, httpPort: Int) throws -> String {
+        let demo = try DaemonProcessTests.demoInventorySettings()
         return """
             site: {name: Niort, latitude: 46.3237, longitude: -0.4588, time_zone: Europe/Paris}
             broker: {host: 127.0.0.1, port: \(brokerPort), client_id: kerbsided-crash-test, protocol: v311}
@@ -33,12 +40,12 @@ struct CrashRecoveryTests {
             http: {host: 127.0.0.1, port: \(httpPort)}
             storage: {path: \(directory.appendingPathComponent("kerbside.sqlite").path)}
             loops: {aggregation_interval: 100ms, checkpoint_interval: 1s}
-            inventory: [\(demo.appendingPathComponent("bays.geojson").path), \(demo.appendingPathComponent("lights.geojson").path)]
+            \(demo.inventory)
             parking:
               defaults: {offline_after: 1d, flapping_max_changes: 10000, flapping_window: 1s}
-              zones: [{id: place-breche}, {id: gare}, {id: hotel-de-ville}]
+              zones: \(demo.zones)
             lighting:
-              groups: [{id: avenue-de-paris}, {id: rue-victor-hugo}]
+              groups: \(demo.groups)
             access:
               tokens: [{name: test, sha256: 171d50e88768456ffd665f43291b141c39eee45c6878c4e962ffabe4aeaadce8, role: viewer}]
 
@@ -150,7 +157,7 @@ struct CrashRecoveryTests {
         let from = Date().addingTimeInterval(-3600)
         let to = Date().addingTimeInterval(3600)
         var transitions = 0
-        for zone in ["place-breche", "gare", "hotel-de-ville"] {
+        for zone in Self.zones {
             transitions += try database.minuteRollups(zone: zone, from: from, to: to)
                 .reduce(0) { $0 + $1.arrivals + $1.departures }
         }

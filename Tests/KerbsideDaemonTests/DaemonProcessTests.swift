@@ -25,20 +25,51 @@ struct DaemonProcessTests {
         return directory
     }
 
-    func demoConfiguration(brokerPort: Int, httpPort: Int) -> String {
-        let demo = Self.packageRoot.appendingPathComponent("Devices/demo")
+    /// Every value of `property` in the demo inventory file `file`, once each, in the file's order.
+    static func demoValues(of property: String, in file: String) throws -> [String] {
+        let url = packageRoot.appendingPathComponent("Devices/demo").appendingPathComponent(file)
+        let document = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any]
+        let features = try #require(document?["features"] as? [[String: Any]])
+        var values: [String] = []
+        for feature in features {
+            if let value = (feature["properties"] as? [String: Any])?[property] as? String, !values.contains(value) {
+                values.append(value)
+            }
+        }
+        return values
+    }
+
+    /// The settings a configuration needs to load the demo inventory: the files, the device catalog its LoRaWAN
+    /// devices name, and every zone and light group it uses (as YAML flow lists, for `zones:` and `groups:`).
+    static func demoInventorySettings() throws -> (inventory: String, zones: String, groups: String) {
+        let demo = packageRoot.appendingPathComponent("Devices/demo")
+        let files = ["bays.geojson", "lights.geojson"].map { demo.appendingPathComponent($0).path }
+        let inventory = """
+            inventory: [\(files.joined(separator: ", "))]
+            device_models: \(packageRoot.appendingPathComponent("Devices/models").path)
+            """
+        func flow(_ ids: [String]) -> String { "[" + ids.map { "{id: \($0)}" }.joined(separator: ", ") + "]" }
+        return (
+            inventory,
+            flow(try demoValues(of: "zone", in: "bays.geojson")),
+            flow(try demoValues(of: "group", in: "lights.geojson"))
+        )
+    }
+
+    func demoConfiguration(brokerPort: Int, httpPort: Int) throws -> String {
+        let demo = try Self.demoInventorySettings()
         return """
             site: {name: Niort, latitude: 46.3237, longitude: -0.4588, time_zone: Europe/Paris}
             broker: {host: 127.0.0.1, port: \(brokerPort), client_id: kerbsided-process-test}
             mqtt: {topic_prefix: kerbside, instance: process-test}
             http: {host: 127.0.0.1, port: \(httpPort)}
-            inventory: [\(demo.appendingPathComponent("bays.geojson").path), \(demo.appendingPathComponent("lights.geojson").path)]
+            \(demo.inventory)
             parking:
-              zones: [{id: place-breche}, {id: gare}, {id: hotel-de-ville}]
+              zones: \(demo.zones)
             signs:
               - {id: breche-entree, zones: [place-breche]}
             lighting:
-              groups: [{id: avenue-de-paris}, {id: rue-victor-hugo}]
+              groups: \(demo.groups)
             access:
               tokens: [{name: test, sha256: 171d50e88768456ffd665f43291b141c39eee45c6878c4e962ffabe4aeaadce8, role: viewer}]
 
