@@ -137,8 +137,9 @@ struct KerbsideSim: ParsableCommand {
         let elapsed = Date().timeIntervalSince(started)
         client.stop()
         print(
-            "kerbside-sim: load sent \(count) readings over \(topics.count) devices at QoS \(qos) in "
+            "kerbside-sim: load handed \(count) readings over \(topics.count) devices at QoS \(qos) to libmosquitto in "
                 + String(format: "%.3f s (%.0f readings/s)", elapsed, Double(count) / max(elapsed, 1e-9))
+                + "; the clean disconnect after it waited for them to go out"
         )
     }
 }
