@@ -4,6 +4,11 @@ extension LiveState {
     func bayAlarms(statuses: [BayStatus], now: Date) -> [Alarm] {
         var alarms: [Alarm] = []
         for (bayIndex, status) in statuses.enumerated() {
+            // Most bays are healthy: skip them before copying anything.
+            guard
+                status.isOffline || status.isFlapping || status.isSuspect || status.isBatteryLow
+                    || status.lastSeen == nil
+            else { continue }
             let bay = inventory.bays[bayIndex]
             func raise(_ kind: Alarm.Kind, since: Date?, _ message: String) {
                 alarms.append(Alarm(kind: kind, subject: bay.id, device: bay.sensor, since: since, message: message))
@@ -36,6 +41,7 @@ extension LiveState {
     func lightAlarms(conditions: [LightCondition]) -> [Alarm] {
         var alarms: [Alarm] = []
         for (lightIndex, condition) in conditions.enumerated() {
+            guard condition == .offline || condition == .fault else { continue }
             let light = inventory.lights[lightIndex]
             let state = lights[lightIndex]
             switch condition {

@@ -72,19 +72,23 @@ extension LiveState {
         receivedAt: Date
     ) throws -> IngestResult {
         // A redelivery is older than what followed it: call it a duplicate before the ordering check calls it stale.
-        let seen = try checkedSeq(reading.seq, payload: payload, window: bays[bayIndex].seqWindow)
-        let occurredAt = try checkedTime(
+        // Everything read from `self` is read before `bays[bayIndex]` is modified: an argument that reads `self`
+        // inside a modifying access makes the compiler copy the whole live state, twice per reading.
+        let seen = try Self.checkedSeq(reading.seq, payload: payload, window: bays[bayIndex].seqWindow)
+        let occurredAt = try Self.checkedTime(
             reading.timestamp,
             receivedAt: receivedAt,
-            lastReadingAt: bays[bayIndex].lastReadingAt
+            lastReadingAt: bays[bayIndex].lastReadingAt,
+            policy: policy
         )
+        let health = healthPolicy(ofBay: bayIndex)
         if let seen { bays[bayIndex].seqWindow.record(seen) }
         let arrivedAt = bays[bayIndex].arrivedAt
         let transition = bays[bayIndex].apply(
             reading,
             occurredAt: occurredAt,
             receivedAt: receivedAt,
-            policy: healthPolicy(ofBay: bayIndex),
+            policy: health,
             bayIndex: bayIndex
         )
         if let transition {
@@ -132,20 +136,22 @@ extension LiveState {
         receivedAt: Date
     ) throws -> IngestResult {
         // A redelivery is older than what followed it: call it a duplicate before the ordering check calls it stale.
-        let seen = try checkedSeq(reading.seq, payload: payload, window: lights[lightIndex].seqWindow)
-        let occurredAt = try checkedTime(
+        let seen = try Self.checkedSeq(reading.seq, payload: payload, window: lights[lightIndex].seqWindow)
+        let occurredAt = try Self.checkedTime(
             reading.timestamp,
             receivedAt: receivedAt,
-            lastReadingAt: lights[lightIndex].lastReadingAt
+            lastReadingAt: lights[lightIndex].lastReadingAt,
+            policy: policy
         )
         if let seen { lights[lightIndex].seqWindow.record(seen) }
         let day = dayFinder.day(of: occurredAt)
         let previousMeter = lights[lightIndex].energyWattHours
         lights[lightIndex].apply(reading, occurredAt: occurredAt, receivedAt: receivedAt, day: day)
         acknowledge(light: lightIndex, ack: reading.ack, at: receivedAt)
+        let rollupState = lights[lightIndex].rollupState(ratedWatts: inventory.lights[lightIndex].ratedPowerWatts)
         recordForRollups(
             light: lightIndex,
-            state: lights[lightIndex].rollupState(ratedWatts: inventory.lights[lightIndex].ratedPowerWatts),
+            state: rollupState,
             meteredWattHours: LightState.meterDelta(from: previousMeter, to: reading.energyWattHours),
             at: min(occurredAt, receivedAt)
         )
@@ -153,7 +159,12 @@ extension LiveState {
     }
 
     /// The instant a reading stands for, after the skew, age and ordering checks.
-    private func checkedTime(_ timestamp: Date?, receivedAt: Date, lastReadingAt: Date?) throws -> Date {
+    private static func checkedTime(
+        _ timestamp: Date?,
+        receivedAt: Date,
+        lastReadingAt: Date?,
+        policy: IngestPolicy
+    ) throws -> Date {
         guard let timestamp else {
             // Without its own time a reading happened on arrival, but never before the device's last one.
             return max(receivedAt, lastReadingAt ?? receivedAt)
@@ -171,7 +182,7 @@ extension LiveState {
         return timestamp
     }
 
-    private func checkedSeq(
+    private static func checkedSeq(
         _ seq: UInt64?,
         payload: UnsafeRawBufferPointer,
         window: SeqWindow

@@ -13,9 +13,9 @@ extension LiveState {
                 transitions.append(transition)
                 recordForRollups(transition, receivedAt: now)
             }
-            statuses.append(
-                bays[bayIndex].status(at: now, policy: policy, maxStayMinutes: maxStayMinutes(ofBay: bayIndex))
-            )
+            // Read before the element is touched, or the element is copied to keep the two accesses apart.
+            let maxStay = maxStayMinutes(ofBay: bayIndex)
+            statuses.append(bays[bayIndex].status(at: now, policy: policy, maxStayMinutes: maxStay))
         }
         let zones = inventory.zones.indices.map { zoneFigures(zoneIndex: $0, statuses: statuses, now: now) }
         let signs = inventory.signs.indices.map { signFigures(signIndex: $0, statuses: statuses, now: now) }
