@@ -122,22 +122,30 @@ extension LiveState {
             let lightIndex = (start + offset) % lights.count
             let groupIndex = groupOfLight[lightIndex]
             guard groupIndex < targets.count, let target = targets[groupIndex] else { continue }
-            let drifted = commands[lightIndex].map { isDrifting(light: lightIndex, from: $0, now: now, policy: policy) }
-            if commands[lightIndex]?.level != target.level || drifted == true {
+            // One copy of the light's command per round: this loop runs over every light every second.
+            var command: LightCommand
+            if let existing = commands[lightIndex], existing.level == target.level,
+                !isDrifting(light: lightIndex, from: existing, now: now, policy: policy)
+            {
+                guard !existing.isAcknowledged else { continue }
+                if let sent = existing.lastSentAt,
+                    now.timeIntervalSince(sent) < policy.delay(afterAttempt: existing.attempts)
+                {
+                    continue
+                }
+                command = existing
+            } else {
+                let drifted = commands[lightIndex].map { $0.level == target.level } ?? false
                 commandCounter += 1
-                commands[lightIndex] = LightCommand(
+                command = LightCommand(
                     level: target.level,
                     id: "c-\(commandPrefix)-\(commandCounter)",
                     reason: target.reason,
                     issuedAt: now,
                     attempts: 0,
-                    resentForDrift: drifted == true ? true : nil
+                    resentForDrift: drifted ? true : nil
                 )
-            }
-            guard var command = commands[lightIndex], !command.isAcknowledged else { continue }
-            if let sent = command.lastSentAt, now.timeIntervalSince(sent) < policy.delay(afterAttempt: command.attempts)
-            {
-                continue
+                commands[lightIndex] = command
             }
             guard outgoing.count < budget else {
                 // Out of budget: the next call starts with this light.
