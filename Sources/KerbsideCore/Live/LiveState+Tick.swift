@@ -5,17 +5,26 @@ extension LiveState {
     /// alarms, and returns them as one immutable snapshot.
     public mutating func tick(now: Date) -> LiveSnapshot {
         var transitions: [BayTransition] = []
-        var statuses: [BayStatus] = []
-        statuses.reserveCapacity(bays.count)
         for bayIndex in bays.indices {
             let policy = healthPolicy(ofBay: bayIndex)
+            // A read first: modifying every bay in place each tick copies each one out and back.
+            guard bays[bayIndex].reported != .unknown, bays[bayIndex].isOffline(at: now, policy: policy) else {
+                continue
+            }
             if let transition = bays[bayIndex].markOfflineIfSilent(at: now, policy: policy, bayIndex: bayIndex) {
                 transitions.append(transition)
                 recordForRollups(transition, receivedAt: now)
             }
-            // Read before the element is touched, or the element is copied to keep the two accesses apart.
-            let maxStay = maxStayMinutes(ofBay: bayIndex)
-            statuses.append(bays[bayIndex].status(at: now, policy: policy, maxStayMinutes: maxStay))
+        }
+        // Through the buffer, so each bay is borrowed rather than copied (retaining its histories) for its status.
+        let statuses = bays.withUnsafeBufferPointer { bays in
+            bays.indices.map { bayIndex in
+                bays[bayIndex].status(
+                    at: now,
+                    policy: healthPolicy(ofBay: bayIndex),
+                    maxStayMinutes: maxStayMinutes(ofBay: bayIndex)
+                )
+            }
         }
         let zones = inventory.zones.indices.map { zoneFigures(zoneIndex: $0, statuses: statuses, now: now) }
         let signs = inventory.signs.indices.map { signFigures(signIndex: $0, statuses: statuses, now: now) }
