@@ -223,37 +223,43 @@ extension LiveState {
     /// Alarms about commands: given up unacknowledged, or a light reporting another level than commanded.
     func commandAlarms(now: Date, policy: DimmingPolicy) -> [Alarm] {
         var alarms: [Alarm] = []
-        for (lightIndex, command) in commands.enumerated() {
-            guard let command else { continue }
-            let light = inventory.lights[lightIndex]
-            if !command.isAcknowledged, command.attempts >= policy.maxAttempts, let sent = command.lastSentAt,
-                let firstDeadline = Optional(command.issuedAt.addingTimeInterval(policy.totalDelay)),
-                now >= max(firstDeadline, sent)
-            {
-                alarms.append(
-                    Alarm(
-                        kind: .commandUnacknowledged,
-                        subject: light.id,
-                        device: light.controller,
-                        since: firstDeadline,
-                        message: "command \(command.id) (level \(command.level)) sent \(command.attempts) times, "
-                            + "never acknowledged; still sent every \(Int(policy.maxRetryDelay)) s"
+        // Borrowed from the buffer: copying every light's command each tick retains its strings.
+        commands.withUnsafeBufferPointer { commands in
+            for lightIndex in commands.indices {
+                // The common case, an obeyed command, is settled on two fields before anything is copied.
+                guard let level = commands[lightIndex]?.level else { continue }
+                if commands[lightIndex]?.ackedAt != nil, lights[lightIndex].reportedLevel == level { continue }
+                guard let command = commands[lightIndex] else { continue }
+                let light = inventory.lights[lightIndex]
+                if !command.isAcknowledged, command.attempts >= policy.maxAttempts, let sent = command.lastSentAt,
+                    let firstDeadline = Optional(command.issuedAt.addingTimeInterval(policy.totalDelay)),
+                    now >= max(firstDeadline, sent)
+                {
+                    alarms.append(
+                        Alarm(
+                            kind: .commandUnacknowledged,
+                            subject: light.id,
+                            device: light.controller,
+                            since: firstDeadline,
+                            message: "command \(command.id) (level \(command.level)) sent \(command.attempts) times, "
+                                + "never acknowledged; still sent every \(Int(policy.maxRetryDelay)) s"
+                        )
                     )
-                )
-            }
-            if let reported = lights[lightIndex].reportedLevel, reported != command.level,
-                let lastSeen = lights[lightIndex].lastSeen, lastSeen >= command.issuedAt,
-                now.timeIntervalSince(command.issuedAt) >= policy.offTargetAfter
-            {
-                alarms.append(
-                    Alarm(
-                        kind: .levelOffTarget,
-                        subject: light.id,
-                        device: light.controller,
-                        since: command.issuedAt.addingTimeInterval(policy.offTargetAfter),
-                        message: "reports level \(reported), commanded \(command.level)"
+                }
+                if let reported = lights[lightIndex].reportedLevel, reported != command.level,
+                    let lastSeen = lights[lightIndex].lastSeen, lastSeen >= command.issuedAt,
+                    now.timeIntervalSince(command.issuedAt) >= policy.offTargetAfter
+                {
+                    alarms.append(
+                        Alarm(
+                            kind: .levelOffTarget,
+                            subject: light.id,
+                            device: light.controller,
+                            since: command.issuedAt.addingTimeInterval(policy.offTargetAfter),
+                            message: "reports level \(reported), commanded \(command.level)"
+                        )
                     )
-                )
+                }
             }
         }
         return alarms

@@ -29,18 +29,13 @@ extension LiveState {
         let zones = inventory.zones.indices.map { zoneFigures(zoneIndex: $0, statuses: statuses, now: now) }
         let signs = inventory.signs.indices.map { signFigures(signIndex: $0, statuses: statuses, now: now) }
         for (signIndex, sign) in signs.enumerated() { signStatuses[signIndex] = sign.status }
-        let lightConditions = lights.indices.map {
-            lights[$0].condition(at: now, offlineAfter: offlineAfter(ofLight: $0))
-        }
+        let today = dayFinder.day(of: now)
+        let (lightConditions, groups) = lightFigures(now: now, today: today)
         for (lightIndex, condition) in lightConditions.enumerated()
         where condition == .offline && lightRollupStates[lightIndex] != nil {
             // Unknown from the moment its silence became too long, not from this tick.
             let silentFrom = (lights[lightIndex].lastSeen ?? now).addingTimeInterval(offlineAfter(ofLight: lightIndex))
             recordForRollups(light: lightIndex, state: nil, meteredWattHours: 0, at: min(silentFrom, now))
-        }
-        let today = dayFinder.day(of: now)
-        let groups = inventory.groups.indices.map {
-            groupFigures(groupIndex: $0, conditions: lightConditions, today: today)
         }
         return LiveSnapshot(
             takenAt: now,
@@ -127,28 +122,44 @@ extension LiveState {
         )
     }
 
-    private func groupFigures(groupIndex: Int, conditions: [LightCondition], today: LocalDay) -> GroupFigures {
-        var figures = GroupFigures(
-            id: inventory.groups[groupIndex].id,
-            name: inventory.groups[groupIndex].name,
-            lights: lightsOfGroup[groupIndex].count,
-            on: 0,
-            faulty: 0,
-            offline: 0,
-            powerWatts: 0,
-            energyTodayWattHours: 0
-        )
-        for lightIndex in lightsOfGroup[groupIndex] {
-            switch conditions[lightIndex] {
-            case .on: figures.on += 1
-            case .fault: figures.faulty += 1
-            case .offline: figures.offline += 1
-            case .off, .unknown: break
-            }
-            if conditions[lightIndex] != .offline { figures.powerWatts += lights[lightIndex].powerWatts ?? 0 }
-            figures.energyTodayWattHours += lights[lightIndex].energyWattHours(on: today)
+    /// Every light's condition and every group's figures in one pass over the lights, each borrowed from the buffer
+    /// rather than copied: a city has hundreds of thousands of them, every tick.
+    private func lightFigures(now: Date, today: LocalDay) -> (conditions: [LightCondition], groups: [GroupFigures]) {
+        var groups = inventory.groups.indices.map { groupIndex in
+            GroupFigures(
+                id: inventory.groups[groupIndex].id,
+                name: inventory.groups[groupIndex].name,
+                lights: lightsOfGroup[groupIndex].count,
+                on: 0,
+                faulty: 0,
+                offline: 0,
+                powerWatts: 0,
+                energyTodayWattHours: 0
+            )
         }
-        return figures
+        let offlineAfterOfGroup = inventory.groups.map(\.offlineAfter)
+        var conditions: [LightCondition] = []
+        conditions.reserveCapacity(lights.count)
+        lights.withUnsafeBufferPointer { lights in
+            for lightIndex in lights.indices {
+                let groupIndex = groupOfLight[lightIndex]
+                guard groupIndex < groups.count else {
+                    conditions.append(.unknown)
+                    continue
+                }
+                let condition = lights[lightIndex].condition(at: now, offlineAfter: offlineAfterOfGroup[groupIndex])
+                conditions.append(condition)
+                switch condition {
+                case .on: groups[groupIndex].on += 1
+                case .fault: groups[groupIndex].faulty += 1
+                case .offline: groups[groupIndex].offline += 1
+                case .off, .unknown: break
+                }
+                if condition != .offline { groups[groupIndex].powerWatts += lights[lightIndex].powerWatts ?? 0 }
+                groups[groupIndex].energyTodayWattHours += lights[lightIndex].energyWattHours(on: today)
+            }
+        }
+        return (conditions, groups)
     }
 
     private mutating func drainEndedSessions() -> [ParkingSession] {
