@@ -217,8 +217,9 @@ public final class Daemon: Sendable {
         )
     }
 
-    /// The services in start order; a `ServiceGroup` stops them in reverse: HTTP, the loop, the broker (which says
-    /// `offline` and stops ingest), then the store, which saves the device states last so none is missed.
+    /// The services in start order; a `ServiceGroup` stops them in reverse: HTTP, the dimming and aggregation loops,
+    /// the broker (which says `offline` and stops ingest), then the store, which writes the final checkpoint last so
+    /// no reading is missed.
     public var services: [any Service] { [storeWriter, broker, aggregation, dimming, http] }
 
     /// The port the HTTP API listens on, once it does (the configuration may ask for port 0).

@@ -203,10 +203,6 @@ final class IngestPipeline: Sendable {
         core.withLock { $0.live.lightDetail(id: id, now: now) }
     }
 
-    func persistedDevices() -> PersistedDevices {
-        core.withLock { $0.live.persistedDevices() }
-    }
-
     func currentRejectLog() -> RejectLog {
         rejectLog.withLock { $0 }
     }

@@ -3,29 +3,8 @@ import GRDB
 import KerbsideCore
 
 extension KerbsideDatabase {
-    /// Replaces the saved device states with `devices`, in one transaction.
-    ///
-    /// - Parameter devices: every device heard from, as `LiveState.persistedDevices()` gives them.
-    /// - Throws: `StoreError` with code `write`; the previous save stays whole then.
-    public func save(_ devices: PersistedDevices) throws(StoreError) {
-        do {
-            let encoder = JSONEncoder()
-            let bays = try devices.bays.map { ($0.sensor, try encoder.encode($0)) }
-            let lights = try devices.lights.map { ($0.controller, try encoder.encode($0)) }
-            try pool.write { db in
-                try db.execute(sql: "DELETE FROM device_state")
-                let statement = try db.cachedStatement(
-                    sql: "INSERT INTO device_state (kind, device, state) VALUES (?, ?, ?)"
-                )
-                for (sensor, state) in bays { try statement.execute(arguments: ["bay", sensor, state]) }
-                for (controller, state) in lights { try statement.execute(arguments: ["light", controller, state]) }
-            }
-        } catch {
-            throw StoreError(.write, "saving device states: \(error)")
-        }
-    }
-
-    /// The device states saved by the last `save(_:)`; empty on a new database.
+    /// The device states a version before checkpoints saved at shutdown; empty on a newer database. Read once, when
+    /// such a database has no checkpoint yet.
     ///
     /// - Returns: the saved bays and lights.
     /// - Throws: `StoreError` with code `read`, also for a saved state this version cannot decode.

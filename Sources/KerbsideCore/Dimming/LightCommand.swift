@@ -66,13 +66,12 @@ public struct OutgoingCommand: Sendable, Equatable {
     public var at: Date
     /// For a controller behind a network server: the downlink enqueue message and its topic, which replace the
     /// native `set` message.
-    public var downlink: (topic: String, message: [UInt8])?
+    public var downlink: Downlink?
 
-    public static func == (lhs: OutgoingCommand, rhs: OutgoingCommand) -> Bool {
-        (lhs.controller, lhs.level, lhs.id, lhs.reason, lhs.at) == (
-            rhs.controller, rhs.level, rhs.id, rhs.reason, rhs.at
-        )
-            && lhs.downlink?.topic == rhs.downlink?.topic && lhs.downlink?.message == rhs.downlink?.message
+    /// A message and the topic it goes to.
+    public struct Downlink: Sendable, Equatable {
+        public var topic: String
+        public var message: [UInt8]
     }
 
     /// The payload of DESIGN.md: `{"level", "id", "ts", "reason"}`.
@@ -172,14 +171,14 @@ extension LiveState {
 
     /// The network-server downlink that sets a light's level, for a controller heard through a network server whose
     /// model can encode levels.
-    private func downlink(light lightIndex: Int, level: Int, id: String) -> (topic: String, message: [UInt8])? {
+    private func downlink(light lightIndex: Int, level: Int, id: String) -> OutgoingCommand.Downlink? {
         guard let route = networkServerRoutes[lightIndex],
             let model = inventory.lights[lightIndex].model.flatMap({ deviceModels[$0] }),
             let frame = model.encodeLevel(level)
         else { return nil }
-        return (
-            route.downlinkTopic,
-            NetworkServerDownlink.message(
+        return OutgoingCommand.Downlink(
+            topic: route.downlinkTopic,
+            message: NetworkServerDownlink.message(
                 format: route.format,
                 devEUI: route.devEUI,
                 fPort: frame.fPort,

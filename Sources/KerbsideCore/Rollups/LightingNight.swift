@@ -16,28 +16,15 @@ public struct LightingNight: Sendable, Equatable {
     ///   - timeZone: the site's zone.
     /// - Returns: the nights, oldest first.
     public static func nights(from: Date, to: Date, timeZone: TimeZone) -> [LightingNight] {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        // The night holding `from` began at the noon at or before it.
-        guard var dayStart = calendar.dateInterval(of: .day, for: from.addingTimeInterval(-12 * 3600))?.start
-        else { return [] }
+        let clock = LocalClock(timeZone: timeZone)
+        func noon(_ day: LocalDay) -> Date { clock.instant(on: day, minuteOfDay: 12 * 60) }
+        var evening = clock.day(of: from)
+        // Before noon, `from` belongs to the night that began the day before.
+        if from < noon(evening) { evening = evening.adding(days: -1) }
         var result: [LightingNight] = []
-        while let noon = calendar.date(bySettingHour: 12, minute: 0, second: 0, of: dayStart),
-            noon < to,
-            let nextDay = calendar.date(byAdding: .day, value: 1, to: dayStart),
-            let nextNoon = calendar.date(bySettingHour: 12, minute: 0, second: 0, of: nextDay)
-        {
-            if nextNoon > from {
-                let parts = calendar.dateComponents([.year, .month, .day], from: dayStart)
-                result.append(
-                    LightingNight(
-                        evening: LocalDay(year: parts.year ?? 0, month: parts.month ?? 0, day: parts.day ?? 0),
-                        start: noon,
-                        end: nextNoon
-                    )
-                )
-            }
-            dayStart = nextDay
+        while noon(evening) < to {
+            result.append(LightingNight(evening: evening, start: noon(evening), end: noon(evening.adding(days: 1))))
+            evening = evening.adding(days: 1)
         }
         return result
     }
