@@ -41,7 +41,14 @@ if CommandLine.arguments.contains("--profile-dimming") {
     exit(0)
 }
 
-// `kerbside-bench --profile-tick`: only ticks, over a tenth of the city, for a profiler such as callgrind.
+// `kerbside-bench --layout`: the bytes per device record that the tick streams through every second.
+if CommandLine.arguments.contains("--layout") {
+    print("BayState: \(MemoryLayout<BayState>.stride) B, LightState: \(MemoryLayout<LightState>.stride) B")
+    exit(0)
+}
+
+// `kerbside-bench --profile-tick`: only ticks, over a tenth of the city, for a profiler such as callgrind;
+// KERBSIDE_PROFILE_TICKS=0 profiles the set-up alone, to subtract it.
 if CommandLine.arguments.contains("--profile-tick") {
     var state = LiveState(
         inventory: city(bays: 20_000, lights: 80_000, zones: 20, groups: 80),
@@ -56,7 +63,8 @@ if CommandLine.arguments.contains("--profile-tick") {
             receivedAt: start
         )
     }
-    for second in 1...5 { _ = state.tick(now: start.addingTimeInterval(Double(second))) }
+    let ticks = Int(ProcessInfo.processInfo.environment["KERBSIDE_PROFILE_TICKS"] ?? "") ?? 5
+    for second in 0..<ticks { _ = state.tick(now: start.addingTimeInterval(Double(second + 1))) }
     exit(0)
 }
 

@@ -34,6 +34,12 @@ struct RingBufferTests {
         #expect(ring.countFromNewest { $0 > 6 } == 0)
         #expect(ring.countFromNewest { $0 >= 6 } == 4)
         #expect(ring.countFromNewest { $0 <= 7 } == 2)
+        #expect(ring.countFromNewest(notBelow: 7) == 0)
+        #expect(ring.countFromNewest(notBelow: 6) == 4)
+        var times = RingBuffer<Int>(capacity: 4)
+        for value in 1...5 { times.append(value) }
+        #expect(times.countFromNewest(notBelow: 4) == 2)
+        #expect(times.countFromNewest(notBelow: 0) == 4)
     }
 
     @Test(arguments: [1, 2, 7, 64])

@@ -4,26 +4,36 @@ extension LiveState {
     /// One aggregation step: turns silent bays unknown, recomputes zones, signs (with hysteresis), groups and
     /// alarms, and returns them as one immutable snapshot.
     public mutating func tick(now: Date) -> LiveSnapshot {
-        var transitions: [BayTransition] = []
-        for bayIndex in bays.indices {
-            let policy = healthPolicy(ofBay: bayIndex)
-            // A read first: modifying every bay in place each tick copies each one out and back.
-            guard bays[bayIndex].reported != .unknown, bays[bayIndex].isOffline(at: now, policy: policy) else {
-                continue
+        // One read-only pass through the buffer, so no bay is copied out (retaining its histories) to be judged;
+        // only the few that just went silent are modified afterwards.
+        var silenced: [Int] = []
+        var statuses: [BayStatus] = []
+        statuses.reserveCapacity(bays.count)
+        bays.withUnsafeBufferPointer { bays in
+            for bayIndex in bays.indices {
+                let policy = healthPolicy(ofBay: bayIndex)
+                let status = BayStatus(
+                    judging: bays[bayIndex].reported,
+                    since: bays[bayIndex].since,
+                    lastSeen: bays[bayIndex].lastSeen,
+                    batteryVolts: bays[bayIndex].batteryVolts,
+                    recentChanges: bays[bayIndex].changeTimes.countFromNewest(
+                        notBelow: now.addingTimeInterval(-policy.flappingWindow)
+                    ),
+                    at: now,
+                    policy: policy,
+                    maxStayMinutes: maxStayMinutes(ofBay: bayIndex)
+                )
+                if status.isOffline, bays[bayIndex].reported != .unknown { silenced.append(bayIndex) }
+                statuses.append(status)
             }
+        }
+        var transitions: [BayTransition] = []
+        for bayIndex in silenced {
+            let policy = healthPolicy(ofBay: bayIndex)
             if let transition = bays[bayIndex].markOfflineIfSilent(at: now, policy: policy, bayIndex: bayIndex) {
                 transitions.append(transition)
                 recordForRollups(transition, receivedAt: now)
-            }
-        }
-        // Through the buffer, so each bay is borrowed rather than copied (retaining its histories) for its status.
-        let statuses = bays.withUnsafeBufferPointer { bays in
-            bays.indices.map { bayIndex in
-                bays[bayIndex].status(
-                    at: now,
-                    policy: healthPolicy(ofBay: bayIndex),
-                    maxStayMinutes: maxStayMinutes(ofBay: bayIndex)
-                )
             }
         }
         let zones = inventory.zones.indices.map { zoneFigures(zoneIndex: $0, statuses: statuses, now: now) }
@@ -123,41 +133,47 @@ extension LiveState {
     }
 
     /// Every light's condition and every group's figures in one pass over the lights, each borrowed from the buffer
-    /// rather than copied: a city has hundreds of thousands of them, every tick.
+    /// rather than copied: a city has hundreds of thousands of them, every tick. The counts go into plain numbers
+    /// first, since updating a figure that holds strings checks the array's uniqueness on every light.
     private func lightFigures(now: Date, today: LocalDay) -> (conditions: [LightCondition], groups: [GroupFigures]) {
-        var groups = inventory.groups.indices.map { groupIndex in
+        var tallies = [GroupTally](repeating: GroupTally(), count: inventory.groups.count)
+        let offlineAfterOfGroup = inventory.groups.map(\.offlineAfter)
+        let conditions = [LightCondition](unsafeUninitializedCapacity: lights.count) { conditions, count in
+            lights.withUnsafeBufferPointer { lights in
+                tallies.withUnsafeMutableBufferPointer { tallies in
+                    for lightIndex in lights.indices {
+                        let groupIndex = groupOfLight[lightIndex]
+                        guard groupIndex < tallies.count else {
+                            conditions.initializeElement(at: lightIndex, to: .unknown)
+                            continue
+                        }
+                        // Fields only: handing the light itself to a function would copy it.
+                        let condition = lights[lightIndex].condition(
+                            at: now,
+                            offlineAfter: offlineAfterOfGroup[groupIndex]
+                        )
+                        conditions.initializeElement(at: lightIndex, to: condition)
+                        tallies[groupIndex].add(
+                            condition,
+                            watts: lights[lightIndex].powerWatts,
+                            wattHoursToday: lights[lightIndex].energyWattHours(on: today)
+                        )
+                    }
+                }
+            }
+            count = lights.count
+        }
+        let groups = inventory.groups.indices.map { groupIndex in
             GroupFigures(
                 id: inventory.groups[groupIndex].id,
                 name: inventory.groups[groupIndex].name,
                 lights: lightsOfGroup[groupIndex].count,
-                on: 0,
-                faulty: 0,
-                offline: 0,
-                powerWatts: 0,
-                energyTodayWattHours: 0
+                on: tallies[groupIndex].on,
+                faulty: tallies[groupIndex].faulty,
+                offline: tallies[groupIndex].offline,
+                powerWatts: tallies[groupIndex].powerWatts,
+                energyTodayWattHours: tallies[groupIndex].energyTodayWattHours
             )
-        }
-        let offlineAfterOfGroup = inventory.groups.map(\.offlineAfter)
-        var conditions: [LightCondition] = []
-        conditions.reserveCapacity(lights.count)
-        lights.withUnsafeBufferPointer { lights in
-            for lightIndex in lights.indices {
-                let groupIndex = groupOfLight[lightIndex]
-                guard groupIndex < groups.count else {
-                    conditions.append(.unknown)
-                    continue
-                }
-                let condition = lights[lightIndex].condition(at: now, offlineAfter: offlineAfterOfGroup[groupIndex])
-                conditions.append(condition)
-                switch condition {
-                case .on: groups[groupIndex].on += 1
-                case .fault: groups[groupIndex].faulty += 1
-                case .offline: groups[groupIndex].offline += 1
-                case .off, .unknown: break
-                }
-                if condition != .offline { groups[groupIndex].powerWatts += lights[lightIndex].powerWatts ?? 0 }
-                groups[groupIndex].energyTodayWattHours += lights[lightIndex].energyWattHours(on: today)
-            }
         }
         return (conditions, groups)
     }
@@ -181,5 +197,25 @@ extension LiveState {
         }
         defer { closedRollups.removeAll(keepingCapacity: true) }
         return closedRollups
+    }
+}
+
+/// A group's running counts during the tick's pass over the lights.
+private struct GroupTally {
+    var on = 0
+    var faulty = 0
+    var offline = 0
+    var powerWatts = 0.0
+    var energyTodayWattHours = 0.0
+
+    mutating func add(_ condition: LightCondition, watts: Double?, wattHoursToday: Double) {
+        switch condition {
+        case .on: on += 1
+        case .fault: faulty += 1
+        case .offline: offline += 1
+        case .off, .unknown: break
+        }
+        if condition != .offline { powerWatts += watts ?? 0 }
+        energyTodayWattHours += wattHoursToday
     }
 }

@@ -29,12 +29,38 @@ extension BayState {
     ///   - maxStayMinutes: the limit in force for this bay (its own, else its zone's).
     /// - Returns: the bay as the API and the aggregates see it at `now`.
     public func status(at now: Date, policy: SensorHealthPolicy, maxStayMinutes: Int?) -> BayStatus {
-        let offline = isOffline(at: now, policy: policy)
+        BayStatus(
+            judging: reported,
+            since: since,
+            lastSeen: lastSeen,
+            batteryVolts: batteryVolts,
+            recentChanges: changeTimes.countFromNewest(notBelow: now.addingTimeInterval(-policy.flappingWindow)),
+            at: now,
+            policy: policy,
+            maxStayMinutes: maxStayMinutes
+        )
+    }
+}
+
+extension BayStatus {
+    /// The judgement behind `BayState.status`, from the bay's fields: the tick reads them in place, because handing
+    /// a whole bay to a function copies it (retaining its histories), 200,000 times a second. `recentChanges` is
+    /// how many state changes the bay saw within the policy's flapping window.
+    @inline(__always)
+    init(
+        judging reported: Occupancy,
+        since: Date?,
+        lastSeen: Date?,
+        batteryVolts: Double?,
+        recentChanges: Int,
+        at now: Date,
+        policy: SensorHealthPolicy,
+        maxStayMinutes: Int?
+    ) {
+        let offline = lastSeen.map { now.timeIntervalSince($0) > policy.offlineAfter } ?? false
         let state: Occupancy = offline ? .unknown : reported
-        let windowStart = now.addingTimeInterval(-policy.flappingWindow)
-        let recentChanges = changeTimes.countFromNewest { $0 >= windowStart }
         let occupiedFor = state == .occupied ? since.map { now.timeIntervalSince($0) } : nil
-        return BayStatus(
+        self.init(
             state: state,
             since: offline ? lastSeen.map { $0.addingTimeInterval(policy.offlineAfter) } : since,
             lastSeen: lastSeen,

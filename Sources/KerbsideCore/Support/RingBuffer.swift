@@ -50,10 +50,28 @@ extension RingBuffer {
         var counted = 0
         var index = nextWrite
         for _ in 0..<storage.count {
-            index = (index - 1 + storage.count) % storage.count
+            index = index == 0 ? storage.count - 1 : index - 1
             guard predicate(storage[index]) else { break }
             counted += 1
         }
         return counted
+    }
+}
+
+extension RingBuffer where Element: Comparable {
+    /// How many of the newest elements are at least `bound`, for elements kept in ascending order (times). No
+    /// closure, so a caller reading a field of a larger value in place does not copy that value to call it.
+    @inline(__always)
+    public func countFromNewest(notBelow bound: Element) -> Int {
+        storage.withUnsafeBufferPointer { storage in
+            var counted = 0
+            var index = nextWrite
+            while counted < storage.count {
+                index = index == 0 ? storage.count - 1 : index - 1
+                guard storage[index] >= bound else { break }
+                counted += 1
+            }
+            return counted
+        }
     }
 }
