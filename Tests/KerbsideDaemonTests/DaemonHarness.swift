@@ -43,6 +43,8 @@ final class DaemonHarness: Sendable {
     ///   - networkServers: network-server integrations to read uplinks from.
     ///   - deviceModels: the device catalog.
     ///   - logger: where the daemon logs; warnings and worse to standard error by default.
+    ///   - broker: a broker shared with other harnesses; a new one by default.
+    ///   - topicPrefix: the daemon's `mqtt.topic_prefix`.
     /// - Throws: when the broker, the database or the daemon cannot start.
     init(
         inventory: Inventory = Fixtures.smallCity(),
@@ -53,12 +55,15 @@ final class DaemonHarness: Sendable {
         dimming: DimmingPolicy = DimmingPolicy(),
         networkServers: [NetworkServerSettings] = [],
         deviceModels: [String: DeviceModel] = [:],
-        logger: Logger? = nil
+        logger: Logger? = nil,
+        broker: TestBroker? = nil,
+        topicPrefix: String = "kerbside"
     ) async throws {
         self.storagePath = storagePath
         // Mosquitto's stock queue (1000 messages per client) drops bursts a busy test machine cannot drain at once;
         // a deployment sizes it the same way (see systemd/mosquitto-kerbside.conf).
-        broker = try TestBroker(configuration: ["max_queued_messages 100000"])
+        self.broker = try broker ?? TestBroker(configuration: ["max_queued_messages 100000"])
+        let broker = self.broker
         var quiet = Logger(label: "e2e")
         quiet.logLevel = .warning
         let logger = logger ?? quiet
@@ -75,7 +80,7 @@ final class DaemonHarness: Sendable {
                 port: broker.port,
                 clientID: "kerbsided-e2e-\(UUID().uuidString)"
             ),
-            topicPrefix: "kerbside",
+            topicPrefix: topicPrefix,
             instance: "e2e",
             http: HTTPSettings(host: "127.0.0.1", port: 0),
             storagePath: storagePath,
