@@ -137,8 +137,8 @@ final class IngestPipeline: Sendable {
 
     /// One aggregation step over the live state, journaled; every `checkpointInterval` it also returns a checkpoint.
     func tick(now: Date) -> (snapshot: LiveSnapshot, checkpoint: PendingCheckpoint?) {
-        let (snapshot, checkpoint, journalFailure) = core.withLock { core in
-            let snapshot = core.live.tick(now: now)
+        let (frame, checkpoint, journalFailure) = core.withLock { core in
+            let frame = core.live.advance(now: now)
             core.journal?.appendTick(now: now)
             var checkpoint: PendingCheckpoint?
             if now.timeIntervalSince(core.lastCheckpoint) >= checkpointInterval {
@@ -153,8 +153,11 @@ final class IngestPipeline: Sendable {
                 core.journalFailureReported = failure != nil
                 change = .some(failure)
             }
-            return (snapshot, checkpoint, change)
+            return (frame, checkpoint, change)
         }
+        // Outside the lock: a reading arriving now waits for the state's own work only, not for bay lists and
+        // alarm texts (one per bay when a whole city flaps).
+        let snapshot = frame.snapshot()
         switch journalFailure {
         case .some(.some(let failure)):
             logger.error(

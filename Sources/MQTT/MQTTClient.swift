@@ -54,7 +54,13 @@ public final class MQTTClient: Sendable {
         self.state = Mutex(ClientState())
         self.lifecycle = Mutex(())
         // Unretained: deinit waits for the network thread to end, or silences the callbacks when it runs on it.
-        unsafe handle.install(Self.callbacks, userData: Unmanaged.passUnretained(self).toOpaque())
+        // libmosquitto's lines are read only at debug level: its errors also come back as return codes, which the
+        // client reports, and a line formatted per packet is a cost paid at the broker's full rate.
+        unsafe handle.install(
+            Self.callbacks,
+            userData: Unmanaged.passUnretained(self).toOpaque(),
+            forwardingLog: logger.logLevel <= .debug
+        )
     }
 
     deinit {

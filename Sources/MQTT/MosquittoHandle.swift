@@ -112,12 +112,14 @@ final class MosquittoHandle: @unchecked Sendable {
     /// - Parameters:
     ///   - callbacks: The C functions to call from the network thread.
     ///   - userData: The owner, as an unretained opaque pointer.
-    func install(_ callbacks: MosquittoCallbacks, userData: UnsafeMutableRawPointer?) {
+    ///   - forwardingLog: Whether to install the log callback. Once one is set, libmosquitto formats a line for every
+    ///     packet (a malloc and a vsnprintf per message, two per QoS 1 message) whatever its level.
+    func install(_ callbacks: MosquittoCallbacks, userData: UnsafeMutableRawPointer?, forwardingLog: Bool) {
         unsafe mosquitto_user_data_set(raw, userData)
         unsafe mosquitto_connect_v5_callback_set(raw, callbacks.connect)
         unsafe mosquitto_disconnect_v5_callback_set(raw, callbacks.disconnect)
         unsafe mosquitto_message_v5_callback_set(raw, callbacks.message)
-        unsafe mosquitto_log_callback_set(raw, callbacks.log)
+        if forwardingLog { unsafe mosquitto_log_callback_set(raw, callbacks.log) }
     }
 
     /// Replaces the user data the callbacks receive; `nil` turns every later callback into a no-op.

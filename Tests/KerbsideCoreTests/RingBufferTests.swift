@@ -40,6 +40,9 @@ struct RingBufferTests {
         for value in 1...5 { times.append(value) }
         #expect(times.countFromNewest(notBelow: 4) == 2)
         #expect(times.countFromNewest(notBelow: 0) == 4)
+        #expect(times.firstFromOldest(notBelow: 4) == 4)
+        #expect(times.firstFromOldest(notBelow: 0) == 2)
+        #expect(times.firstFromOldest(notBelow: 6) == nil)
     }
 
     @Test(arguments: [1, 2, 7, 64])

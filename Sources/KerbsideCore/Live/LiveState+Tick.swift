@@ -4,6 +4,12 @@ extension LiveState {
     /// One aggregation step: turns silent bays unknown, recomputes zones, signs (with hysteresis), groups and
     /// alarms, and returns them as one immutable snapshot.
     public mutating func tick(now: Date) -> LiveSnapshot {
+        advance(now: now).snapshot()
+    }
+
+    /// The part of a tick that reads or changes the live state, for the daemon to run under its ingest lock; the
+    /// frame's `snapshot()` does the rest (bay lists and alarm texts, an entry per bay in a flapping city) without it.
+    public mutating func advance(now: Date) -> TickFrame {
         // One read-only pass through the buffer, so no bay is copied out (retaining its histories) to be judged;
         // only the few that just went silent are modified afterwards.
         var silenced: [Int] = []
@@ -26,6 +32,11 @@ extension LiveState {
                 )
                 if status.isOffline, bays[bayIndex].reported != .unknown { silenced.append(bayIndex) }
                 statuses.append(status)
+                if status.isFlapping {
+                    statuses[bayIndex].flappingSince = bays[bayIndex].changeTimes.firstFromOldest(
+                        notBelow: now.addingTimeInterval(-policy.flappingWindow)
+                    )
+                }
             }
         }
         var transitions: [BayTransition] = []
@@ -47,24 +58,38 @@ extension LiveState {
             let silentFrom = (lights[lightIndex].lastSeen ?? now).addingTimeInterval(offlineAfter(ofLight: lightIndex))
             recordForRollups(light: lightIndex, state: nil, meteredWattHours: 0, at: min(silentFrom, now))
         }
-        return LiveSnapshot(
-            takenAt: now,
-            zones: zones,
-            baysOfZone: baysOfZone.map { members in
-                members.map {
-                    BaySummary(id: inventory.bays[$0].id, state: statuses[$0].state, since: statuses[$0].since)
-                }
-            },
-            signs: signs,
-            groups: groups,
-            alarms: bayAlarms(statuses: statuses, now: now) + lightAlarms(conditions: lightConditions)
-                + commandAlarms(now: now, policy: dimmingPolicy),
-            transitions: transitions,
-            closedRollups: drainClosedRollups(now: now),
-            openRollups: zoneRollups.map { $0.openBucket(at: now) },
-            closedGroupRollups: drainClosedGroupRollups(now: now),
-            openGroupRollups: groupRollups.map { $0.openBucket(at: now) },
-            endedSessions: drainEndedSessions()
+        let lightsInAlarm = lightConditions.indices.compactMap { lightIndex -> TickFrame.LightInAlarm? in
+            guard lightConditions[lightIndex] == .offline || lightConditions[lightIndex] == .fault else { return nil }
+            return TickFrame.LightInAlarm(
+                index: lightIndex,
+                condition: lightConditions[lightIndex],
+                lastSeen: lights[lightIndex].lastSeen,
+                faultsSince: lights[lightIndex].faultsSince,
+                faults: lights[lightIndex].faults
+            )
+        }
+        return TickFrame(
+            partial: LiveSnapshot(
+                takenAt: now,
+                zones: zones,
+                baysOfZone: [],
+                signs: signs,
+                groups: groups,
+                alarms: commandAlarms(now: now, policy: dimmingPolicy),
+                transitions: transitions,
+                closedRollups: drainClosedRollups(now: now),
+                openRollups: zoneRollups.map { $0.openBucket(at: now) },
+                closedGroupRollups: drainClosedGroupRollups(now: now),
+                openGroupRollups: groupRollups.map { $0.openBucket(at: now) },
+                endedSessions: drainEndedSessions()
+            ),
+            statuses: statuses,
+            lightsInAlarm: lightsInAlarm,
+            inventory: inventory,
+            zoneOfBay: zoneOfBay,
+            groupOfLight: groupOfLight,
+            baysOfZone: baysOfZone,
+            startedAt: startedAt
         )
     }
 

@@ -15,6 +15,8 @@ public struct BayStatus: Sendable, Equatable {
     /// Occupied longer than the bay allows: an enforcement matter.
     public var isOverstay: Bool
     public var isBatteryLow: Bool
+    /// The first change within the flapping window, when the bay is flapping (the tick fills it in).
+    public var flappingSince: Date? = nil
 
     /// Whether the bay's answer can be counted on a sign.
     public var isTrusted: Bool { state != .unknown && !isFlapping && !isSuspect }

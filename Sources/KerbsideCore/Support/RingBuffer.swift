@@ -74,4 +74,16 @@ extension RingBuffer where Element: Comparable {
             return counted
         }
     }
+
+    /// The oldest element at least `bound`, for elements kept in ascending order; `nil` when there is none.
+    public func firstFromOldest(notBelow bound: Element) -> Element? {
+        let count = storage.count
+        // Once full, the oldest element is the one to be overwritten next.
+        let oldest = count < capacity ? 0 : nextWrite
+        for offset in 0..<count {
+            let element = storage[(oldest + offset) % count]
+            if element >= bound { return element }
+        }
+        return nil
+    }
 }
