@@ -111,7 +111,7 @@ static bool lighting(void)
 
 static struct options parse_options(int argc, char **argv)
 {
-	if (argc < 6 || argc > 9) {
+	if (argc < 6 || argc > 10) {
 		fprintf(stderr, "usage: blast HOST PORT COUNT TOPICS QOS [RATE [PREFIX [PATTERN [CHANGE_EVERY]]]]\n");
 		exit(2);
 	}
