@@ -30,7 +30,7 @@ extension KerbsideDatabase {
         guard !batch.isEmpty else { return }
         do {
             // Encoded before the transaction: the write lock is held no longer than the rows take.
-            let checkpoint = try batch.checkpoint.map { ($0, try JSONEncoder().encode($0.state)) }
+            let checkpoint = try batch.checkpoint.map { ($0, try CheckpointEncoding.encode($0.state)) }
             try pool.write { db in
                 if let (stored, state) = checkpoint {
                     try db.execute(
