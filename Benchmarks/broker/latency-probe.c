@@ -6,11 +6,13 @@
  *                 HTTP_SAMPLES SIGN_SAMPLES TICK_MS
  *
  * 1. Fill: one reading for each of FILL_COUNT sensors (FILL_PATTERN with one %d, numbered from FILL_FIRST),
- *    alternately occupied and free, so the sign's zone has enough reporting bays to leave "unknown" and a free count that is neither 0 nor
- *    the capacity. SENSOR starts free.
+ *    alternately occupied and free, so the sign's zone has enough reporting bays to leave "unknown" and a free
+ *    count that is neither 0 nor the capacity. SENSOR starts free.
  * 2. HTTP: HTTP_SAMPLES times, 20 ms apart, flips SENSOR and polls GET /api/v1/parking/bays/BAY (with TOKEN as the
  *    bearer) over one keep-alive connection until "state" shows the new value. The probe also subscribes to
  *    SENSOR's own topic: that copy's arrival is the broker's share of the delay, the floor for any subscriber.
+ *    The round trip of the GET that saw the change is kept too ("get"): a change is seen at best one whole GET
+ *    after it lands, so that is the share of the delay the HTTP answer itself takes.
  * 3. Sign: SIGN_SAMPLES times, flips SENSOR and waits for the retained PREFIX/signs/SIGN to carry the free count
  *    that flip makes. Each flip waits a random part of TICK_MS first: flipping right after a sign message would
  *    land just after a tick every time and measure the worst case only.
@@ -497,6 +499,7 @@ int main(int argc, char **argv)
 
 	struct samples http = { .ms = calloc((size_t)o.http_samples, sizeof(double)) };
 	struct samples echo = { .ms = calloc((size_t)o.http_samples, sizeof(double)) };
+	struct samples get = { .ms = calloc((size_t)o.http_samples, sizeof(double)) };
 	long polls = 0;
 	double start = monotonic_seconds();
 	for (long i = 0; i < o.http_samples; i++) {
@@ -512,6 +515,7 @@ int main(int argc, char **argv)
 		double seen = 0;
 		for (;;) {
 			int status = 0;
+			double asked = monotonic_seconds();
 			const char *body = http_get(&h, &status);
 			polls++;
 			double now = monotonic_seconds();
@@ -521,6 +525,7 @@ int main(int argc, char **argv)
 			}
 			if (bay_state(body) == (occupied ? 1 : 0)) {
 				seen = now;
+				get.ms[get.count++] = (now - asked) * 1000;
 				break;
 			}
 			if (now - sent > HTTP_TIMEOUT_S) break;
@@ -587,6 +592,7 @@ int main(int argc, char **argv)
 	printf("{");
 	print_samples("http", &http, true);
 	print_samples("echo", &echo, true);
+	print_samples("get", &get, true);
 	print_samples("sign", &sign, true);
 	printf("\"http_polls_per_sample\":%.2f,\"fill_free\":%ld,\"tick_ms\":%.0f}\n",
 	       (double)polls / (double)o.http_samples, fill_free, o.tick * 1000);
