@@ -29,6 +29,9 @@
 #include <string.h>
 #include <time.h>
 
+#define TOOL_NAME "blast"
+#include "bench-tools.h"
+
 /* Messages handed to libmosquitto but not yet written (QoS 0) or acknowledged (QoS 1). Bounded so an unthrottled
  * run applies back-pressure instead of queueing the whole burst in this process's memory; large enough that the
  * broker never waits on us. */
@@ -57,51 +60,6 @@ struct progress {
 	int marker_mid;  /* the closing QoS 1 message, -1 before it is sent */
 	bool marker_acked;
 };
-
-static double monotonic_seconds(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static long long epoch_milliseconds(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void die(const char *what, const char *detail)
-{
-	fprintf(stderr, "blast: %s: %s\n", what, detail);
-	exit(1);
-}
-
-static long parse_long(const char *text, const char *name, long min, long max)
-{
-	char *end;
-	errno = 0;
-	long value = strtol(text, &end, 10);
-	if (errno || *end || end == text || value < min || value > max) {
-		die(name, "out of range or not an integer");
-	}
-	return value;
-}
-
-/* The pattern goes to snprintf, so anything but a single %d-style conversion would read garbage off the stack. */
-static bool pattern_is_safe(const char *pattern)
-{
-	int conversions = 0;
-	for (const char *p = pattern; *p; p++) {
-		if (*p != '%') continue;
-		p++;
-		while (*p >= '0' && *p <= '9') p++;
-		if (*p != 'd') return false;
-		conversions++;
-	}
-	return conversions == 1;
-}
 
 static bool lighting(void)
 {
@@ -216,19 +174,11 @@ static long batch_size(const struct options *o)
 	return batch < 1 ? 1 : batch;
 }
 
-static void sleep_until(double start, double offset)
-{
-	double due = start + offset;
-	struct timespec ts = { .tv_sec = (time_t)due, .tv_nsec = (long)((due - (double)(time_t)due) * 1e9) };
-	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR) {
-	}
-}
-
 static void send_all(struct mosquitto *mosq, const struct options *o, char **topics, struct progress *p, double start)
 {
 	long batch = batch_size(o);
 	for (long i = 0; i < o->count;) {
-		if (o->rate > 0) sleep_until(start, (double)i / o->rate);
+		if (o->rate > 0) sleep_until(start + (double)i / o->rate);
 		long end = i + batch < o->count ? i + batch : o->count;
 		for (; i < end; i++) publish_reading(mosq, o, topics, i);
 		pump(mosq, 0);

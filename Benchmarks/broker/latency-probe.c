@@ -40,6 +40,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#define TOOL_NAME "latency-probe"
+#include "bench-tools.h"
+
 #define CONNECT_TIMEOUT_S 10.0
 #define HTTP_SPACING_S 0.020
 #define HTTP_TIMEOUT_S 2.0
@@ -86,56 +89,6 @@ static struct shared shared = {
 	.connect_rc = -1,
 	.sign_free = -1,
 };
-
-static double monotonic_seconds(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static long long epoch_milliseconds(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void sleep_until(double due)
-{
-	struct timespec ts = { .tv_sec = (time_t)due, .tv_nsec = (long)((due - (double)(time_t)due) * 1e9) };
-	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR) {
-	}
-}
-
-static void die(const char *what, const char *detail)
-{
-	fprintf(stderr, "latency-probe: %s: %s\n", what, detail);
-	exit(1);
-}
-
-static long parse_long(const char *text, const char *name, long min, long max)
-{
-	char *end;
-	errno = 0;
-	long value = strtol(text, &end, 10);
-	if (errno || *end || end == text || value < min || value > max) die(name, "out of range or not an integer");
-	return value;
-}
-
-/* The pattern goes to snprintf: anything but one %d-style conversion would read garbage off the stack. */
-static bool pattern_is_safe(const char *pattern)
-{
-	int conversions = 0;
-	for (const char *p = pattern; *p; p++) {
-		if (*p != '%') continue;
-		p++;
-		while (*p >= '0' && *p <= '9') p++;
-		if (*p != 'd') return false;
-		conversions++;
-	}
-	return conversions == 1;
-}
 
 static struct options parse_options(int argc, char **argv)
 {

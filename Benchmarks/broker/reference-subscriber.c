@@ -30,6 +30,9 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#define TOOL_NAME "reference-subscriber"
+#include "bench-tools.h"
+
 #define REPORT_INTERVAL_S 0.1
 #define CONNECT_TIMEOUT_S 10.0
 
@@ -53,28 +56,6 @@ struct tally {
 };
 
 static volatile sig_atomic_t stop_requested;
-
-static double monotonic_seconds(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void die(const char *what, const char *detail)
-{
-	fprintf(stderr, "reference-subscriber: %s: %s\n", what, detail);
-	exit(1);
-}
-
-static long parse_long(const char *text, const char *name, long min, long max)
-{
-	char *end;
-	errno = 0;
-	long value = strtol(text, &end, 10);
-	if (errno || *end || end == text || value < min || value > max) die(name, "out of range or not an integer");
-	return value;
-}
 
 static struct options parse_options(int argc, char **argv)
 {
