@@ -43,4 +43,15 @@ extension ConfigurationReader {
         }
         return (files, bays, lights)
     }
+
+    /// Reads the inventory files again, recording where each device is declared, so the cross-checks' problems can
+    /// name a line; what is wrong inside the files was reported by the first reading.
+    func recordDeviceLocations(files: [String], site: Site?) {
+        locations.recordsDevices = true
+        for path in files {
+            guard let data = FileManager.default.contents(atPath: path) else { continue }
+            let reader = GeoJSONInventoryReader(file: path, site: site, log: ProblemLog(), locations: locations)
+            _ = reader.read(data)
+        }
+    }
 }

@@ -36,6 +36,7 @@ struct ConfigurationReader {
         let signs = readSigns(document)
         let (groups, lightingControl) = readLightGroups(document)
         let tokens = readTokens(document)
+        locations.recordsDevices = false
         let devices = readInventory(document, site: site)
 
         let inventory = Inventory(
@@ -47,8 +48,12 @@ struct ConfigurationReader {
         )
         let deviceModels = readDeviceModels(document)
         let networkServers = readNetworkServers(document)
+        let crossProblems = inventory.problems + catalogProblems(inventory, models: deviceModels)
+        if !crossProblems.isEmpty {
+            recordDeviceLocations(files: devices.files, site: site)
+        }
         locations.report(
-            inventory.problems + catalogProblems(inventory, models: deviceModels),
+            crossProblems,
             to: log,
             fallback: document.location(of: "inventory")
         )

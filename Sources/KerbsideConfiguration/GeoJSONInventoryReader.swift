@@ -25,9 +25,22 @@ struct GeoJSONInventoryReader {
     }
 
     func read(_ data: Data) -> (bays: [Bay], lights: [Light]) {
+        // Features are read as the parser reaches them, so one is in memory at a time. Their problems wait in
+        // their own log until the file has shown itself a FeatureCollection: a file that is not one reports that
+        // alone, as does one that is not valid JSON.
+        let featureLog = ProblemLog()
+        let featureReader = GeoJSONInventoryReader(file: file, site: site, log: featureLog, locations: locations)
+        var bays: [Bay] = []
+        var lights: [Light] = []
         let document: JSONValue
         do {
-            document = try JSONParser.parse(Array(data))
+            document = try JSONParser.parse(Array(data), streamingElementsOf: "features") { feature, index, root in
+                switch featureReader.readFeature(feature, key: "features[\(index)]", near: root) {
+                case .bay(let bay): bays.append(bay)
+                case .light(let light): lights.append(light)
+                case nil: break
+                }
+            }
         } catch {
             let message = "expected a GeoJSON FeatureCollection, found text that is not valid JSON: \(error.message)"
             log.report(message, at: SourceLocation(file: file, line: error.line, column: error.column, key: ""))
@@ -42,20 +55,12 @@ struct GeoJSONInventoryReader {
             report("expected \"FeatureCollection\" (a list of features), found \(found)", key: "type", at: root)
             return ([], [])
         }
-        guard case .array(let features) = document["features"] else {
+        guard case .array = document["features"] else {
             let found = document["features"]?.summary ?? "none"
             report("expected an array of features, found \(found)", key: "features", at: root)
             return ([], [])
         }
-        var bays: [Bay] = []
-        var lights: [Light] = []
-        for (index, feature) in features.enumerated() {
-            switch readFeature(feature, key: "features[\(index)]", near: root) {
-            case .bay(let bay): bays.append(bay)
-            case .light(let light): lights.append(light)
-            case nil: break
-            }
-        }
+        for problem in featureLog.problems { log.report(problem) }
         return (bays, lights)
     }
 

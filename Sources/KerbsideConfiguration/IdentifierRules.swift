@@ -23,6 +23,17 @@ public enum IdentifierRules {
     }
 
     private static func forbiddenCharacter(in text: some StringProtocol) -> String? {
+        // Nearly every id is ASCII, where the forbidden set is a few byte values; Unicode's properties are looked up
+        // only for the rest (they cost microseconds an id, seconds over a million devices).
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            for byte in text.utf8 {
+                if byte <= 0x20 || byte == 0x7F { return "white space or a control character" }
+                if byte == UInt8(ascii: "/") || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "#") {
+                    return "\"\(Character(Unicode.Scalar(byte)))\""
+                }
+            }
+            return nil
+        }
         for scalar in text.unicodeScalars {
             if scalar.properties.isWhitespace || scalar.properties.generalCategory == .control {
                 return "white space or a control character"

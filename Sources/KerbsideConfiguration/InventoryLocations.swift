@@ -15,11 +15,25 @@ final class InventoryLocations {
 
     private var locations: [Entry: [SourceLocation]] = [:]
 
+    /// Whether bays, lights and their sensors and controllers are recorded. A million devices made several million
+    /// records that a valid inventory never looks up, so the reader first loads without them and reads the files
+    /// again with them on only when there are problems to place.
+    var recordsDevices = true
+
+    private static let deviceKinds: Set<String> = ["bay", "light", "sensor", "controller", "DevEUI"]
+
     /// Records that the `kind` (as Core names it: `zone`, `light group`, `sign`, `bay`, `light`, `sensor`,
     /// `controller`) with `id` is declared at `location`; `field` records one of its properties instead, and `value`
     /// one value of it, so that `zone "gare" is not configured` finds the very list item that names `gare`.
-    func record(_ kind: String, id: String, field: String? = nil, value: String? = nil, at location: SourceLocation) {
-        locations[Entry(kind: kind, id: id, field: field, value: value), default: []].append(location)
+    func record(
+        _ kind: String,
+        id: String,
+        field: String? = nil,
+        value: String? = nil,
+        at location: @autoclosure () -> SourceLocation
+    ) {
+        if !recordsDevices, Self.deviceKinds.contains(kind) { return }
+        locations[Entry(kind: kind, id: id, field: field, value: value), default: []].append(location())
     }
 
     /// Reports each of `problems` at the declaration it is about, or at `fallback` when that is unknown.

@@ -26,6 +26,31 @@ struct JSONParser {
         return value
     }
 
+    /// Parses `bytes` as one JSON value, except that the elements of the root object's array member named `member`
+    /// are handed to `element` one by one as they are parsed, with their index and the root object so far, and not
+    /// kept: that member reads as an empty array in the result.
+    ///
+    /// A million-feature inventory kept as one tree took a gigabyte and most of the start-up; read this way, one
+    /// feature is in memory at a time.
+    ///
+    /// - Throws: ``JSONParseError`` at the first syntax error; elements before it have been handed over.
+    static func parse(
+        _ bytes: [UInt8],
+        streamingElementsOf member: String,
+        to element: @escaping (JSONValue, Int, JSONObject) -> Void
+    ) throws(JSONParseError) -> JSONValue {
+        var parser = JSONParser(bytes: bytes)
+        parser.streamed = (member, element)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { parser.offset = 3 }
+        let value = try parser.parseValue(depth: 0)
+        parser.skipWhitespace()
+        guard parser.offset == bytes.count else { throw parser.failure("unexpected text after the JSON value") }
+        return value
+    }
+
+    /// The root member whose array elements are handed over instead of kept, and to what.
+    private var streamed: (member: String, element: (JSONValue, Int, JSONObject) -> Void)?
+
     private init(bytes: [UInt8]) {
         self.bytes = bytes
     }
@@ -87,7 +112,14 @@ struct JSONParser {
             skipWhitespace()
             guard offset < bytes.count, bytes[offset] == UInt8(ascii: ":") else { throw failure("expected \":\"") }
             offset += 1
-            object.members[key] = try parseValue(depth: depth)
+            skipWhitespace()
+            if depth == 1, let streamed, key == streamed.member, offset < bytes.count, bytes[offset] == UInt8(ascii: "[")
+            {
+                try parseArray(depth: depth + 1) { element, index in streamed.element(element, index, object) }
+                object.members[key] = .array([])
+            } else {
+                object.members[key] = try parseValue(depth: depth)
+            }
             skipWhitespace()
             guard offset < bytes.count else { throw failure("unexpected end of input, expected \",\" or \"}\"") }
             if bytes[offset] == UInt8(ascii: "}") {
@@ -100,21 +132,32 @@ struct JSONParser {
     }
 
     private mutating func parseArray(depth: Int) throws(JSONParseError) -> JSONValue {
-        guard depth <= Self.maximumDepth else { throw failure("nesting deeper than \(Self.maximumDepth) levels") }
         var elements: [JSONValue] = []
+        try parseArray(depth: depth) { element, _ in elements.append(element) }
+        return .array(elements)
+    }
+
+    /// Parses an array, handing each element to `element` with its index.
+    private mutating func parseArray(
+        depth: Int,
+        handing element: (JSONValue, Int) -> Void
+    ) throws(JSONParseError) {
+        guard depth <= Self.maximumDepth else { throw failure("nesting deeper than \(Self.maximumDepth) levels") }
+        var index = 0
         offset += 1
         skipWhitespace()
         if offset < bytes.count, bytes[offset] == UInt8(ascii: "]") {
             offset += 1
-            return .array(elements)
+            return
         }
         while true {
-            elements.append(try parseValue(depth: depth))
+            element(try parseValue(depth: depth), index)
+            index += 1
             skipWhitespace()
             guard offset < bytes.count else { throw failure("unexpected end of input, expected \",\" or \"]\"") }
             if bytes[offset] == UInt8(ascii: "]") {
                 offset += 1
-                return .array(elements)
+                return
             }
             guard bytes[offset] == UInt8(ascii: ",") else { throw failure("expected \",\" or \"]\"") }
             offset += 1

@@ -172,6 +172,17 @@ struct GeoJSONInventoryTests {
                 + "found the string \"Feature\""
         )
 
+        // Features are read as the parser reaches them; a wrong type after them is still the only problem.
+        let typeLast = try problems(
+            text: #"{"features": [{"type": "Feature", "properties": {}}], "type": "Topology"}"#,
+            fixture: fixture
+        )
+        #expect(typeLast.filter { $0.file == fixture.path("devices.geojson") }.count == 1)
+        #expect(
+            try typeLast.problem(at: "type").message == "expected \"FeatureCollection\" (a list of features), "
+                + "found the string \"Topology\""
+        )
+
         let array = try problems(text: "[]", fixture: fixture)
         #expect(array.first?.message == "expected a GeoJSON FeatureCollection object, found an array of 0 values")
 
@@ -188,6 +199,22 @@ struct GeoJSONInventoryTests {
         #expect(entry.file == fixture.configPath)
         #expect(entry.line == 2)
         #expect(entry.message.contains("no such file"))
+    }
+
+    @Test("features may come before the type member")
+    func featuresBeforeType() throws {
+        let fixture = try ConfigurationFixture()
+        try fixture.write(
+            "devices.geojson",
+            #"{"features": [\#(ConfigurationFixture.bay("b1", sensor: "s1"))], "type": "FeatureCollection"}"#
+        )
+        let configuration = try fixture.load(
+            ConfigurationFixture.minimalYAML().replacingOccurrences(
+                of: "[bays.geojson, lights.geojson]",
+                with: "[devices.geojson]"
+            )
+        )
+        #expect(configuration.inventory.bays.map(\.id) == ["b1"])
     }
 
     @Test("problems carry the line of the object they are in; escapes decode")

@@ -115,20 +115,34 @@ extension Inventory {
     /// signs over unknown zones or with disordered thresholds.
     public var problems: [InventoryProblem] {
         var found: [InventoryProblem] = []
-        func duplicates(_ keys: [String], kind: String) {
+        func duplicates(_ keys: @autoclosure () -> [String], kind: String, distinct: Int, total: Int) {
+            // The indexes built at init already tell whether any key repeats; most inventories have none.
+            guard distinct < total else { return }
+            let keys = keys()
             var seen = Set<String>()
             for key in keys where !seen.insert(key).inserted {
                 found.append(InventoryProblem(subject: "\(kind) \"\(key)\"", message: "declared more than once"))
             }
         }
-        duplicates(zones.map(\.id), kind: "zone")
-        duplicates(groups.map(\.id), kind: "light group")
-        duplicates(signs.map(\.id), kind: "sign")
-        duplicates(bays.map(\.id), kind: "bay")
-        duplicates(lights.map(\.id), kind: "light")
-        duplicates(bays.map(\.sensor), kind: "sensor")
-        duplicates(lights.map(\.controller), kind: "controller")
-        duplicates(bays.compactMap(\.devEUI) + lights.compactMap(\.devEUI), kind: "DevEUI")
+        duplicates(zones.map(\.id), kind: "zone", distinct: zoneIndexByID.count, total: zones.count)
+        duplicates(groups.map(\.id), kind: "light group", distinct: groupIndexByID.count, total: groups.count)
+        duplicates(signs.map(\.id), kind: "sign", distinct: signIndexByID.count, total: signs.count)
+        duplicates(bays.map(\.id), kind: "bay", distinct: bayIndexByID.count, total: bays.count)
+        duplicates(lights.map(\.id), kind: "light", distinct: lightIndexByID.count, total: lights.count)
+        duplicates(bays.map(\.sensor), kind: "sensor", distinct: bayIndexBySensor.count, total: bays.count)
+        duplicates(
+            lights.map(\.controller),
+            kind: "controller",
+            distinct: lightIndexByController.count,
+            total: lights.count
+        )
+        let euiCount = bays.count(where: { $0.devEUI != nil }) + lights.count(where: { $0.devEUI != nil })
+        duplicates(
+            bays.compactMap(\.devEUI) + lights.compactMap(\.devEUI),
+            kind: "DevEUI",
+            distinct: deviceByEUI.count,
+            total: euiCount
+        )
         for bay in bays where bay.devEUI != nil && bay.model == nil {
             found.append(
                 InventoryProblem(
