@@ -113,8 +113,8 @@ struct JSONParser {
             guard offset < bytes.count, bytes[offset] == UInt8(ascii: ":") else { throw failure("expected \":\"") }
             offset += 1
             skipWhitespace()
-            if depth == 1, let streamed, key == streamed.member, offset < bytes.count, bytes[offset] == UInt8(ascii: "[")
-            {
+            let startsArray = offset < bytes.count && bytes[offset] == UInt8(ascii: "[")
+            if depth == 1, startsArray, let streamed, key == streamed.member {
                 try parseArray(depth: depth + 1) { element, index in streamed.element(element, index, object) }
                 object.members[key] = .array([])
             } else {
