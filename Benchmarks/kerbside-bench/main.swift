@@ -41,6 +41,50 @@ if CommandLine.arguments.contains("--profile-dimming") {
     exit(0)
 }
 
+// `kerbside-bench --profile-checkpoint`: what a checkpoint costs per device, converting and encoding.
+if CommandLine.arguments.contains("--profile-checkpoint") {
+    let count = 100_000
+    var state = LiveState(
+        inventory: city(bays: count, lights: count, zones: 100, groups: 100),
+        policy: IngestPolicy(),
+        timeZone: .gmt,
+        startedAt: start
+    )
+    for round in 1...10 {
+        for index in 0..<count {
+            let instant = start.addingTimeInterval(Double(round * 60))
+            _ = state.ingest(
+                Array(#"{"occupied":\#(round % 2 == 0),"seq":\#(round)}"#.utf8),
+                route: .parking(sensor: "s\(index)"[...]),
+                receivedAt: instant
+            )
+            if round <= 4 {
+                _ = state.ingest(
+                    Array(#"{"level":\#(round * 20),"power_w":20,"seq":\#(round)}"#.utf8),
+                    route: .lighting(controller: "c\(index)"[...]),
+                    receivedAt: instant
+                )
+            }
+        }
+    }
+    let all = DeviceChanges.all(bayCount: count, lightCount: count)
+    var clock = ContinuousClock.now
+    let persisted = state.persistedDevices(all)
+    print("persist: \((ContinuousClock.now - clock) / (2 * count))")
+    let encoder = JSONEncoder()
+    clock = .now
+    var bytes = 0
+    for bay in persisted.bays { bytes += (try? encoder.encode(bay))?.count ?? 0 }
+    for light in persisted.lights { bytes += (try? encoder.encode(light))?.count ?? 0 }
+    print("JSON, one device at a time: \((ContinuousClock.now - clock) / (2 * count)), \(bytes / (2 * count)) B")
+    clock = .now
+    bytes = 0
+    for bay in persisted.bays { bytes += bay.binaryRecord().count }
+    for light in persisted.lights { bytes += light.binaryRecord().count }
+    print("binary records: \((ContinuousClock.now - clock) / (2 * count)), \(bytes / (2 * count)) B")
+    exit(0)
+}
+
 // `kerbside-bench --layout`: the bytes per device record that the tick streams through every second.
 if CommandLine.arguments.contains("--layout") {
     print("BayState: \(MemoryLayout<BayState>.stride) B, LightState: \(MemoryLayout<LightState>.stride) B")

@@ -14,7 +14,23 @@ final class IngestPipeline: Sendable {
         var live: LiveState
         var journal: IngestJournal?
         var lastCheckpoint: Date
+        /// Whether a checkpoint of this run was taken yet: the first stores every device, the rest what changed.
+        var tookFirstCheckpoint = false
         var journalFailureReported = false
+
+        /// A copy of the state costs nothing here; the writer turns it into rows on its own queue.
+        mutating func takeCheckpoint(at now: Date) -> PendingCheckpoint {
+            lastCheckpoint = now
+            let changes = live.takeDeviceChanges()
+            defer { tookFirstCheckpoint = true }
+            return PendingCheckpoint(
+                state: live,
+                journal: journalPosition,
+                takenAt: now,
+                changes: changes,
+                replacesAllDevices: !tookFirstCheckpoint
+            )
+        }
 
         /// Without a journal, a position past any segment: a restart then replays nothing.
         var journalPosition: JournalPosition {
@@ -24,12 +40,54 @@ final class IngestPipeline: Sendable {
 
     /// The live state as of a tick and the journal position after it, for the rollup writer to store.
     struct PendingCheckpoint: Sendable {
+        /// Devices a checkpoint's slice turns into rows at once.
+        static let devicesPerSlice = 10_000
+
         let state: LiveState
         let journal: JournalPosition
         let takenAt: Date
+        /// The devices changed since the previous checkpoint, which are all that need storing, unless
+        /// `replacesAllDevices`.
+        let changes: DeviceChanges
+        let replacesAllDevices: Bool
+
+        /// This checkpoint, standing in for `older`, which was never stored: the devices that changed for either.
+        func replacing(_ older: PendingCheckpoint) -> PendingCheckpoint {
+            PendingCheckpoint(
+                state: state,
+                journal: journal,
+                takenAt: takenAt,
+                changes: replacesAllDevices || older.replacesAllDevices ? changes : changes.union(older.changes),
+                replacesAllDevices: replacesAllDevices || older.replacesAllDevices
+            )
+        }
 
         func stored() -> StoredCheckpoint {
-            StoredCheckpoint(state: state.checkpoint(at: takenAt), journal: journal)
+            let state = state
+            let changes =
+                replacesAllDevices
+                ? DeviceChanges.all(bayCount: state.inventory.bays.count, lightCount: state.inventory.lights.count)
+                : changes
+            let size = Self.devicesPerSlice
+            let baySlices = (changes.bays.count + size - 1) / size
+            let lightSlices = (changes.lights.count + size - 1) / size
+            return StoredCheckpoint(
+                state: state.checkpoint(at: takenAt, includingDevices: false),
+                journal: journal,
+                deviceRows: CheckpointDeviceRows(
+                    replacesAll: replacesAllDevices,
+                    sliceCount: baySlices + lightSlices
+                ) { slice in
+                    if slice < baySlices {
+                        let start = slice * size
+                        let bays = Array(changes.bays[start..<min(start + size, changes.bays.count)])
+                        return state.persistedDevices(DeviceChanges(bays: bays))
+                    }
+                    let start = (slice - baySlices) * size
+                    let lights = Array(changes.lights[start..<min(start + size, changes.lights.count)])
+                    return state.persistedDevices(DeviceChanges(lights: lights))
+                }
+            )
         }
     }
 
@@ -142,9 +200,7 @@ final class IngestPipeline: Sendable {
             core.journal?.appendTick(now: now)
             var checkpoint: PendingCheckpoint?
             if now.timeIntervalSince(core.lastCheckpoint) >= checkpointInterval {
-                core.lastCheckpoint = now
-                // A copy of the state costs nothing here; the writer turns it into rows on its own queue.
-                checkpoint = PendingCheckpoint(state: core.live, journal: core.journalPosition, takenAt: now)
+                checkpoint = core.takeCheckpoint(at: now)
             }
             // Reported when the journal stops and when it starts again, not at every tick in between.
             var change: String??
@@ -192,10 +248,7 @@ final class IngestPipeline: Sendable {
 
     /// A checkpoint of the state as it is now, whatever the interval: at shutdown and after replay.
     func checkpointNow(at now: Date) -> PendingCheckpoint {
-        core.withLock { core in
-            core.lastCheckpoint = now
-            return PendingCheckpoint(state: core.live, journal: core.journalPosition, takenAt: now)
-        }
+        core.withLock { $0.takeCheckpoint(at: now) }
     }
 
     func bayDetail(id: String, now: Date) -> BayDetail? {

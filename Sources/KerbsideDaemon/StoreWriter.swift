@@ -21,7 +21,8 @@ final class StoreWriter: Service, Sendable {
 
     private struct Pending {
         var batch = StoreBatch()
-        /// The newest checkpoint not stored yet; a newer one replaces it.
+        /// The newest checkpoint not stored yet; a newer one replaces it, taking over the devices it would have
+        /// stored.
         var checkpoint: IngestPipeline.PendingCheckpoint?
         var lastError: StoreError?
         /// When a failed write is tried again without waiting for new rows.
@@ -137,7 +138,7 @@ final class StoreWriter: Service, Sendable {
             return
         }
         let dropped = pending.withLock { pending in
-            if let checkpoint { pending.checkpoint = checkpoint }
+            if let checkpoint { pending.checkpoint = pending.checkpoint.map(checkpoint.replacing) ?? checkpoint }
             let before = pending.dropped.total
             pending.batch.zoneRollups += batch.zoneRollups
             pending.batch.groupRollups += batch.groupRollups

@@ -29,27 +29,3 @@ extension KerbsideDatabase {
         }
     }
 }
-
-extension KerbsideDatabase {
-    /// The newest checkpoint, if any was stored.
-    ///
-    /// - Returns: the checkpoint and the journal position it includes.
-    /// - Throws: `StoreError` with code `read`, also for a checkpoint this version cannot decode.
-    public func checkpoint() throws(StoreError) -> StoredCheckpoint? {
-        do {
-            return try pool.read { db -> StoredCheckpoint? in
-                guard let row = try Row.fetchOne(db, sql: "SELECT * FROM checkpoint WHERE id = 1") else { return nil }
-                let state: Data = row["state"]
-                return StoredCheckpoint(
-                    state: try JSONDecoder().decode(LiveCheckpoint.self, from: state),
-                    journal: JournalPosition(
-                        segment: UInt64(row["journal_segment"] as Int64),
-                        offset: row["journal_offset"]
-                    )
-                )
-            }
-        } catch {
-            throw StoreError(.read, "reading the checkpoint: \(error)")
-        }
-    }
-}

@@ -32,18 +32,7 @@ extension KerbsideDatabase {
             // Encoded before the transaction: the write lock is held no longer than the rows take.
             let checkpoint = try batch.checkpoint.map { ($0, try CheckpointEncoding.encode($0.state)) }
             try pool.write { db in
-                if let (stored, state) = checkpoint {
-                    try db.execute(
-                        sql: """
-                            INSERT OR REPLACE INTO checkpoint (id, taken_at, journal_segment, journal_offset, state)
-                            VALUES (1, ?, ?, ?, ?)
-                            """,
-                        arguments: [
-                            stored.state.takenAt.timeIntervalSince1970, Int64(stored.journal.segment),
-                            stored.journal.offset, state,
-                        ]
-                    )
-                }
+                if let (stored, state) = checkpoint { try Self.write(stored, encodedState: state, into: db) }
                 try Self.insert(batch.zoneRollups, into: db)
                 try Self.insert(batch.groupRollups, into: db)
                 let statement = try db.cachedStatement(

@@ -150,6 +150,19 @@ public final class KerbsideDatabase: Sendable {
                     """
             )
         }
+        migrator.registerMigration("v7-checkpoint-devices") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE checkpoint_device (
+                        kind TEXT NOT NULL,
+                        id TEXT NOT NULL,
+                        state BLOB NOT NULL,
+                        PRIMARY KEY (kind, id)
+                    ) WITHOUT ROWID;
+                    ALTER TABLE checkpoint ADD COLUMN devices_in_table INTEGER NOT NULL DEFAULT 0;
+                    """
+            )
+        }
         return migrator
     }
 }

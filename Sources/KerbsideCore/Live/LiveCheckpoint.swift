@@ -20,16 +20,19 @@ public struct LiveCheckpoint: Sendable, Codable {
 extension LiveState {
     /// The state as of now, for the rollup writer's checkpoint.
     ///
-    /// - Parameter now: when it is taken.
+    /// - Parameters:
+    ///   - now: when it is taken.
+    ///   - includingDevices: false leaves `devices` empty, for a store that keeps them apart (see
+    ///     `persistedDevices(_:)`).
     /// - Returns: the checkpoint.
-    public func checkpoint(at now: Date) -> LiveCheckpoint {
+    public func checkpoint(at now: Date, includingDevices: Bool = true) -> LiveCheckpoint {
         var lightStates: [String: LightRollupState] = [:]
         for (index, state) in lightRollupStates.enumerated() {
             if let state { lightStates[inventory.lights[index].controller] = state }
         }
         return LiveCheckpoint(
             takenAt: now,
-            devices: persistedDevices(),
+            devices: includingDevices ? persistedDevices() : PersistedDevices(bays: [], lights: []),
             zoneRollups: zoneRollups,
             groupRollups: groupRollups,
             lightRollupStates: lightStates,

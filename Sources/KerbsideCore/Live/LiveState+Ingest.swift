@@ -83,6 +83,7 @@ extension LiveState {
         )
         let health = healthPolicy(ofBay: bayIndex)
         if let seen { bays[bayIndex].seqWindow.record(seen) }
+        changedBays.insert(bayIndex)
         let arrivedAt = bays[bayIndex].arrivedAt
         let transition = bays[bayIndex].apply(
             reading,
@@ -144,6 +145,7 @@ extension LiveState {
             policy: policy
         )
         if let seen { lights[lightIndex].seqWindow.record(seen) }
+        changedLights.insert(lightIndex)
         let day = dayFinder.day(of: occurredAt)
         let previousMeter = lights[lightIndex].energyWattHours
         lights[lightIndex].apply(reading, occurredAt: occurredAt, receivedAt: receivedAt, day: day)

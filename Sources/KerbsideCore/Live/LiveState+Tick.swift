@@ -43,6 +43,7 @@ extension LiveState {
         for bayIndex in silenced {
             let policy = healthPolicy(ofBay: bayIndex)
             if let transition = bays[bayIndex].markOfflineIfSilent(at: now, policy: policy, bayIndex: bayIndex) {
+                changedBays.insert(bayIndex)
                 transitions.append(transition)
                 recordForRollups(transition, receivedAt: now)
             }

@@ -11,6 +11,9 @@ public struct LiveState: Sendable {
 
     var bays: [BayState]
     var lights: [LightState]
+    /// Devices changed since the last `takeDeviceChanges()`.
+    var changedBays: DeviceChangeSet
+    var changedLights: DeviceChangeSet
     var signStatuses: [SignStatus]
     /// One minute-bucket integrator per zone, fed by every bay transition.
     var zoneRollups: [ZoneRollupAccumulator]
@@ -69,6 +72,8 @@ public struct LiveState: Sendable {
             repeating: LightState(historyCapacity: policy.historyCapacity, seqWindowCapacity: policy.seqWindowCapacity),
             count: inventory.lights.count
         )
+        changedBays = DeviceChangeSet(capacity: inventory.bays.count)
+        changedLights = DeviceChangeSet(capacity: inventory.lights.count)
         signStatuses = Array(repeating: .unknown, count: inventory.signs.count)
         // Every bay is unknown at start: nothing is known until its sensor speaks.
         zoneRollups = zip(inventory.zones, baysOfZone).map { zone, members in

@@ -117,6 +117,25 @@ extension LiveState {
         )
     }
 
+    /// The devices at `changes`' indices that have been heard from, for a checkpoint that stores changes alone.
+    public func persistedDevices(_ changes: DeviceChanges) -> PersistedDevices {
+        PersistedDevices(
+            bays: changes.bays.compactMap { index in
+                bays[index].lastSeen == nil ? nil : bays[index].persisted(sensor: inventory.bays[index].sensor)
+            },
+            lights: changes.lights.compactMap { index in
+                lights[index].lastSeen == nil
+                    ? nil : lights[index].persisted(controller: inventory.lights[index].controller)
+            }
+        )
+    }
+
+    /// The devices changed since the last call, or since start; call under the same lock as ingest, when taking a
+    /// checkpoint.
+    public mutating func takeDeviceChanges() -> DeviceChanges {
+        DeviceChanges(bays: changedBays.take(), lights: changedLights.take())
+    }
+
     /// Restores saved devices by sensor and controller id (ones no longer in the inventory are skipped) and starts
     /// the zone and group rollups from the restored states; call right after `init`, before any reading.
     ///
