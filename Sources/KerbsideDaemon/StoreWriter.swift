@@ -134,7 +134,7 @@ final class StoreWriter: Service, Sendable {
                 pending.retryAfter = nil
                 return true
             }
-            if retry { queue.async { self.flush() } }
+            if retry { queue.async { self.flushAndTrim() } }
             return
         }
         let dropped = pending.withLock { pending in
@@ -147,12 +147,12 @@ final class StoreWriter: Service, Sendable {
             return pending.dropped.total - before
         }
         if dropped > 0 { metrics.storeDropped.increment(by: dropped) }
-        queue.async { self.flush() }
+        queue.async { self.flushAndTrim() }
     }
 
     /// Writes everything pending now, on the writer's queue; for shutdown and tests.
     func flushNow() {
-        queue.sync { flush() }
+        queue.sync { flushAndTrim() }
     }
 
     /// The last write error, while writes keep failing.
@@ -173,9 +173,17 @@ final class StoreWriter: Service, Sendable {
         }
     }
 
-    private func flush() {
+    private func flushAndTrim() {
+        // Once a stored checkpoint's copy of the state is let go, the device records ingest copied while it was
+        // held are garbage: up to a copy of every device when a whole city reports within a minute.
+        if flush() { FreedMemory.returnToSystem() }
+    }
+
+    /// - Returns: whether a checkpoint was stored.
+    private func flush() -> Bool {
         var (batch, checkpoint, droppedBefore) = pending.withLock { ($0.batch, $0.checkpoint, $0.dropped) }
-        guard !batch.isEmpty || checkpoint != nil else { return }
+        guard !batch.isEmpty || checkpoint != nil else { return false }
+        var storedCheckpoint = false
         do {
             batch.checkpoint = checkpoint?.stored()
             try database.write(batch)
@@ -183,6 +191,7 @@ final class StoreWriter: Service, Sendable {
                 pending.removeWritten(batch, droppedBefore: droppedBefore)
                 if pending.checkpoint?.takenAt == checkpoint?.takenAt { pending.checkpoint = nil }
             }
+            storedCheckpoint = checkpoint != nil
             if let position = checkpoint?.journal, let journalDirectory {
                 IngestJournal.discard(before: position, in: journalDirectory)
             }
@@ -210,5 +219,6 @@ final class StoreWriter: Service, Sendable {
             }
         }
         metrics.rollupsPending.record(pending.withLock { $0.batch.count })
+        return storedCheckpoint
     }
 }

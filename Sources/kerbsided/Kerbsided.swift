@@ -75,11 +75,9 @@ struct Run: AsyncParsableCommand {
             metricsFactory: factory,
             metricsExposition: { registry.emitToString() }
         )
-        #if canImport(Glibc)
-            // Parsing a large inventory leaves hundreds of megabytes of freed parse trees in malloc's arenas (2 GB
-            // resident for a million devices); give them back before the daemon settles in for months.
-            _ = releaseFreedHeap(0)
-        #endif
+        // Parsing a large inventory leaves freed parse garbage in malloc's arenas; give it back before the daemon
+        // settles in for months.
+        FreedMemory.returnToSystem()
         logger.info(
             "starting",
             metadata: [
@@ -134,9 +132,3 @@ struct HashToken: ParsableCommand {
         print(TokenHashing.sha256Hex(of: line))
     }
 }
-
-#if canImport(Glibc)
-    /// glibc's `malloc_trim`, a GNU extension the Glibc module does not import.
-    @_silgen_name("malloc_trim")
-    private func releaseFreedHeap(_ padding: Int) -> Int32
-#endif
