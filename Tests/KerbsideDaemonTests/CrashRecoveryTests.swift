@@ -57,7 +57,7 @@ struct CrashRecoveryTests {
         process.executableURL = DaemonProcessTests.executable
         process.arguments = ["run", "--config", configFile.path]
         if !FileManager.default.fileExists(atPath: log.path) {
-            FileManager.default.createFile(atPath: log.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         }
         let handle = try FileHandle(forWritingTo: log)
         try handle.seekToEnd()

@@ -1,5 +1,6 @@
 import Foundation
 import KerbsideCore
+import MQTT
 import Testing
 
 @testable import KerbsideDaemon
@@ -67,10 +68,11 @@ struct DimmingLoopEndToEndTests {
             json: #"{"level": 100, "until": "2025-11-22T01:00:00Z"}"#
         )
         #expect(status == 200)
-        try await waitUntil("the override is commanded") {
-            commands.messages.filter { commands.json($0)["level"] as? Int == 100 }.count >= 4
-        }
-        #expect(commands.messages.last.map { commands.json($0)["reason"] as? String } == "override:engineer")
+        // Earlier rounds already sent 100 (the first step and ctl-2's retries), so wait on the override's own reason.
+        let overridden: @Sendable () -> [MQTTMessage] = { commands.messages.filter { commands.json($0)["reason"] as? String == "override:engineer" } }
+        try await waitUntil("the override is commanded to both controllers") { overridden().count >= 2 }
+        #expect(Set(overridden().map(\.topic)) == ["kerbside/lighting/ctl-1/set", "kerbside/lighting/ctl-2/set"])
+        #expect(overridden().allSatisfy { commands.json($0)["level"] as? Int == 100 })
         try await harness.shutdown()
     }
 
