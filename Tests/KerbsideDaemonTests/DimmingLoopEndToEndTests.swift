@@ -69,7 +69,9 @@ struct DimmingLoopEndToEndTests {
         )
         #expect(status == 200)
         // Earlier rounds already sent 100 (the first step and ctl-2's retries), so wait on the override's own reason.
-        let overridden: @Sendable () -> [MQTTMessage] = { commands.messages.filter { commands.json($0)["reason"] as? String == "override:engineer" } }
+        let overridden: @Sendable () -> [MQTTMessage] = {
+            commands.messages.filter { commands.json($0)["reason"] as? String == "override:engineer" }
+        }
         try await waitUntil("the override is commanded to both controllers") { overridden().count >= 2 }
         #expect(Set(overridden().map(\.topic)) == ["kerbside/lighting/ctl-1/set", "kerbside/lighting/ctl-2/set"])
         #expect(overridden().allSatisfy { commands.json($0)["level"] as? Int == 100 })
