@@ -5,18 +5,41 @@ import Logging
 import MQTT
 import Synchronization
 
-/// Takes every inbound MQTT message on libmosquitto's thread, and applies it to the live state under one short
-/// lock: nothing here waits on SQLite, HTTP or the network.
+/// Takes every inbound MQTT message on libmosquitto's thread, journals and queues it (see `IngestInbox`), and
+/// applies the queue to the live state on a drainer thread of its own, under one lock that is never held across
+/// SQLite, HTTP or the network. Whoever else takes that lock (a tick, a reader, the dimming loop) applies the queue
+/// first, so nothing reads a state older than what was received.
 final class IngestPipeline: Sendable {
-    /// The live state and the journal, under one lock: a reading is journaled in the same critical section that
-    /// applies it, so the journal's order is the order of application.
+    /// The live state and how far into the journal it reaches.
     private struct Core {
         var live: LiveState
-        var journal: IngestJournal?
+        /// The journal position the live state includes: everything queued before the last `applyArrivals`.
+        var appliedJournal: JournalPosition
         var lastCheckpoint: Date
         /// Whether a checkpoint of this run was taken yet: the first stores every device, the rest what changed.
         var tookFirstCheckpoint = false
         var journalFailureReported = false
+
+        /// Applies what `inbox` holds, in its order.
+        ///
+        /// - Parameters:
+        ///   - inbox: where the arrivals wait.
+        ///   - tick: when given, a tick at that time is journaled after the arrivals taken, in the same critical
+        ///     section, so that replay puts it between the same readings as here.
+        /// - Returns: each arrival with its result, for the caller to count and log once the lock is released.
+        mutating func applyArrivals(
+            from inbox: borrowing Mutex<IngestInbox>,
+            journalingTickAt tick: Date? = nil
+        ) -> [(arrival: IngestInbox.Arrival, result: IngestResult)] {
+            let (arrivals, position) = inbox.withLock { $0.take(journalingTickAt: tick) }
+            appliedJournal = position
+            return arrivals.map { arrival in
+                let result = arrival.message.payload.withUnsafeBytes { payload in
+                    live.ingest(payload, route: arrival.route, receivedAt: arrival.receivedAt)
+                }
+                return (arrival, result)
+            }
+        }
 
         /// A copy of the state costs nothing here; the writer turns it into rows on its own queue.
         mutating func takeCheckpoint(at now: Date) -> PendingCheckpoint {
@@ -25,16 +48,11 @@ final class IngestPipeline: Sendable {
             defer { tookFirstCheckpoint = true }
             return PendingCheckpoint(
                 state: live,
-                journal: journalPosition,
+                journal: appliedJournal,
                 takenAt: now,
                 changes: changes,
                 replacesAllDevices: !tookFirstCheckpoint
             )
-        }
-
-        /// Without a journal, a position past any segment: a restart then replays nothing.
-        var journalPosition: JournalPosition {
-            journal?.position ?? JournalPosition(segment: UInt64(Int64.max), offset: 0)
         }
     }
 
@@ -91,7 +109,18 @@ final class IngestPipeline: Sendable {
         }
     }
 
+    /// Arrivals beyond this many wait for the network thread to apply them itself: back-pressure on the broker
+    /// rather than unbounded memory, should the drainer ever stall.
+    static let maxWaitingArrivals = 100_000
+    /// How often a busy drainer looks at the queue: the most a reading waits before it is applied. Polling, not a
+    /// signal per message, because a wake-up costs the network thread a system call each time.
+    static let drainerPollInterval: DispatchTimeInterval = .milliseconds(1)
+    /// Empty polls after which the drainer sleeps until the next message signals it.
+    static let idlePollsBeforeSleep = 20
+
     private let core: Mutex<Core>
+    private let inbox: Mutex<IngestInbox>
+    private let drainerWakeUp = DispatchSemaphore(value: 0)
     private let checkpointInterval: TimeInterval
     private let rejectLog = Mutex(RejectLog())
     private let logLimiter = Mutex(RateLimitedLog())
@@ -102,7 +131,7 @@ final class IngestPipeline: Sendable {
 
     /// - Parameters:
     ///   - state: the live state, restored and replayed.
-    ///   - journal: where accepted readings are journaled; `nil` runs without crash safety.
+    ///   - journal: where received readings are journaled; `nil` runs without crash safety.
     ///   - checkpointInterval: how often a tick hands a checkpoint to the writer.
     ///   - router: maps topics to devices.
     ///   - clock: the wall clock.
@@ -117,40 +146,107 @@ final class IngestPipeline: Sendable {
         metrics: DaemonMetrics,
         logger: Logger
     ) {
-        core = Mutex(Core(live: state, journal: journal, lastCheckpoint: state.startedAt))
+        let start = IngestInbox(journal: journal, journaledPayloadLimit: state.policy.maxPayloadBytes)
+        core = Mutex(Core(live: state, appliedJournal: start.journalPosition, lastCheckpoint: state.startedAt))
+        inbox = Mutex(start)
         self.checkpointInterval = checkpointInterval
         self.router = router
         self.clock = clock
         self.metrics = metrics
         self.logger = logger
+        let wakeUp = drainerWakeUp
+        Thread.detachNewThread { [weak self] in
+            Self.runDrainer(of: { self }, wakeUp: wakeUp)
+        }
+    }
+
+    deinit {
+        // The drainer holds no reference while it waits: woken, it finds the pipeline gone and ends.
+        drainerWakeUp.signal()
     }
 
     /// Handles one message; called from the MQTT client's network thread.
     func handle(_ message: MQTTMessage) {
-        metrics.messagesIn.increment()
         let receivedAt = clock()
-        message.payload.withUnsafeBytes { payload in
-            guard let route = router.route(message.topic) else {
+        guard let route = router.route(message.topic) else {
+            message.payload.withUnsafeBytes { payload in
                 reject(Rejection(.schema, "topic is not a Kerbside state topic"), message.topic, payload, receivedAt)
-                return
             }
-            let result = core.withLock { core in
-                let result = core.live.ingest(payload, route: route, receivedAt: receivedAt)
-                if case .rejected = result { return result }
-                let (kind, device) = Self.journalKey(of: route)
-                core.journal?.appendMessage(kind: kind, device: device, payload: payload, receivedAt: receivedAt)
-                return result
+            metrics.messagesIn.increment()
+            return
+        }
+        let arrival = IngestInbox.Arrival(message: message, route: route, receivedAt: receivedAt)
+        let (wakeDrainer, waiting) = inbox.withLock { $0.add(arrival) }
+        if wakeDrainer { drainerWakeUp.signal() }
+        if waiting >= Self.maxWaitingArrivals { applyArrivals() }
+    }
+
+    /// The drainer's loop. It keeps a strong reference only while it works, so the pipeline can go away while it
+    /// waits.
+    private static func runDrainer(of pipeline: () -> IngestPipeline?, wakeUp: DispatchSemaphore) {
+        var idlePolls = 0
+        while true {
+            guard let sleeps = pipeline()?.drainerRound(idlePolls: &idlePolls) else { return }
+            if sleeps {
+                wakeUp.wait()
+            } else {
+                _ = wakeUp.wait(timeout: .now() + drainerPollInterval)
             }
+        }
+    }
+
+    /// Applies what is queued; returns whether the drainer may now sleep until signalled.
+    private func drainerRound(idlePolls: inout Int) -> Bool {
+        if applyArrivals() > 0 {
+            idlePolls = 0
+            return false
+        }
+        idlePolls += 1
+        guard idlePolls >= Self.idlePollsBeforeSleep else { return false }
+        idlePolls = 0
+        return inbox.withLock { inbox in
+            guard inbox.arrivals.isEmpty else { return false }
+            inbox.drainerAsleep = true
+            return true
+        }
+    }
+
+    /// Applies what is queued, now, on the calling thread.
+    @discardableResult
+    private func applyArrivals() -> Int {
+        let outcomes = core.withLock { $0.applyArrivals(from: inbox) }
+        report(outcomes)
+        return outcomes.count
+    }
+
+    /// Runs `body` on the live state once everything received is applied.
+    private func withCore<Result: Sendable>(_ body: (inout Core) -> Result) -> Result {
+        let (result, outcomes) = core.withLock { core in
+            let outcomes = core.applyArrivals(from: inbox)
+            return (body(&core), outcomes)
+        }
+        report(outcomes)
+        return result
+    }
+
+    /// Counts and logs what applying arrivals gave, outside the state's lock.
+    private func report(_ outcomes: [(arrival: IngestInbox.Arrival, result: IngestResult)]) {
+        guard !outcomes.isEmpty else { return }
+        for (arrival, result) in outcomes {
             switch result {
             case .parking(_, let occurredAt, _), .lighting(_, let occurredAt, _):
                 metrics.readingsAccepted.increment()
-                metrics.ingestLag.record(max(0, receivedAt.timeIntervalSince(occurredAt)))
+                metrics.ingestLag.record(max(0, arrival.receivedAt.timeIntervalSince(occurredAt)))
             case .ignored:
                 metrics.readingsIgnored.increment()
             case .rejected(let rejection):
-                reject(rejection, message.topic, payload, receivedAt)
+                arrival.message.payload.withUnsafeBytes { payload in
+                    reject(rejection, arrival.message.topic, payload, arrival.receivedAt)
+                }
             }
         }
+        // Last, so that whoever waits for a message count sees its effects.
+        metrics.messagesIn.increment(by: Int64(outcomes.count))
     }
 
     /// How a route is journaled; replay turns it back with `route(journaled:device:)`.
@@ -195,24 +291,25 @@ final class IngestPipeline: Sendable {
 
     /// One aggregation step over the live state, journaled; every `checkpointInterval` it also returns a checkpoint.
     func tick(now: Date) -> (snapshot: LiveSnapshot, checkpoint: PendingCheckpoint?) {
-        let (frame, checkpoint, journalFailure) = core.withLock { core in
+        let (frame, checkpoint, journalFailure, outcomes) = core.withLock { core in
+            let outcomes = core.applyArrivals(from: inbox, journalingTickAt: now)
             let frame = core.live.advance(now: now)
-            core.journal?.appendTick(now: now)
             var checkpoint: PendingCheckpoint?
             if now.timeIntervalSince(core.lastCheckpoint) >= checkpointInterval {
                 checkpoint = core.takeCheckpoint(at: now)
             }
             // Reported when the journal stops and when it starts again, not at every tick in between.
             var change: String??
-            let failure = core.journal?.failure
+            let failure = inbox.withLock { $0.journal?.failure }
             if (failure != nil) != core.journalFailureReported {
                 core.journalFailureReported = failure != nil
                 change = .some(failure)
             }
-            return (frame, checkpoint, change)
+            return (frame, checkpoint, change, outcomes)
         }
-        // Outside the lock: a reading arriving now waits for the state's own work only, not for bay lists and
-        // alarm texts (one per bay when a whole city flaps).
+        report(outcomes)
+        // Outside the lock: the drainer waits for the state's own work only, not for bay lists and alarm texts (one
+        // per bay when a whole city flaps).
         let snapshot = frame.snapshot()
         switch journalFailure {
         case .some(.some(let failure)):
@@ -229,34 +326,34 @@ final class IngestPipeline: Sendable {
     }
 
     func setDimmingPolicy(_ policy: DimmingPolicy) {
-        core.withLock { $0.live.dimmingPolicy = policy }
+        withCore { $0.live.dimmingPolicy = policy }
     }
 
     /// The commands due now, recorded as sent (see `LiveState.planCommands`).
     func planCommands(targets: [(level: Int, reason: String)?], now: Date, budget: Int) -> [OutgoingCommand] {
-        core.withLock { core in
+        withCore { core in
             core.live.planCommands(targets: targets, now: now, policy: core.live.dimmingPolicy, budget: budget)
         }
     }
 
     /// Takes back commands that could not be published, so the next round sends them first.
     func unsend(_ commands: [OutgoingCommand]) {
-        core.withLock { core in
+        withCore { core in
             for command in commands { core.live.unsend(command) }
         }
     }
 
     /// A checkpoint of the state as it is now, whatever the interval: at shutdown and after replay.
     func checkpointNow(at now: Date) -> PendingCheckpoint {
-        core.withLock { $0.takeCheckpoint(at: now) }
+        withCore { $0.takeCheckpoint(at: now) }
     }
 
     func bayDetail(id: String, now: Date) -> BayDetail? {
-        core.withLock { $0.live.bayDetail(id: id, now: now) }
+        withCore { $0.live.bayDetail(id: id, now: now) }
     }
 
     func lightDetail(id: String, now: Date) -> LightDetail? {
-        core.withLock { $0.live.lightDetail(id: id, now: now) }
+        withCore { $0.live.lightDetail(id: id, now: now) }
     }
 
     func currentRejectLog() -> RejectLog {

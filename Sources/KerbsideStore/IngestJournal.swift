@@ -4,7 +4,7 @@ import Foundation
     import Glibc
 #endif
 
-/// An append-only journal of every accepted reading, in memory-mapped segment files.
+/// An append-only journal of every reading received, in memory-mapped segment files.
 ///
 /// Why: libmosquitto acknowledges a QoS 1 message before it hands it over, so the broker never resends what the
 /// daemon had received when it died. An append is a copy into a shared mapping, no system call: the page cache
@@ -59,7 +59,7 @@ public final class IngestJournal: @unchecked Sendable {
         if let mapping { munmap(mapping, segmentBytes) }
     }
 
-    /// Journals an accepted message.
+    /// Journals a received message.
     ///
     /// - Parameters:
     ///   - kind: parking sensor or streetlight controller.
@@ -72,8 +72,13 @@ public final class IngestJournal: @unchecked Sendable {
         payload: UnsafeRawBufferPointer,
         receivedAt: Date
     ) {
-        var device = String(device)
-        device.withUTF8 { deviceBytes in
+        let appended: Void? = device.utf8.withContiguousStorageIfAvailable { deviceBytes in
+            append(kind: 1, routeKind: kind.rawValue, device: deviceBytes, payload: payload, time: receivedAt)
+        }
+        guard appended == nil else { return }
+        // A bridged or otherwise non-contiguous string only.
+        var copy = String(device)
+        copy.withUTF8 { deviceBytes in
             append(kind: 1, routeKind: kind.rawValue, device: deviceBytes, payload: payload, time: receivedAt)
         }
     }
