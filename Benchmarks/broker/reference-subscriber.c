@@ -18,6 +18,10 @@
  *
  * The network loop runs on the main thread (no mosquitto_loop_start): on_message is called from mosquitto_loop on
  * this same thread, so the counters need no atomics and the per-message cost is libmosquitto's and nothing else.
+ *
+ * REFERENCE_WORK_US=N in the environment makes it busy for N µs inside each on_message, as a subscriber doing real
+ * work on libmosquitto's thread would: `REFERENCE_WORK_US=3 scripts/bench-broker --self-compare --only
+ * qos1-burst-stock` shows what that costs against the stock broker (the README's performance section).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -104,12 +108,18 @@ static void on_subscribe(struct mosquitto *mosq, void *obj, int mid, int count, 
 	t->subscribed = true;
 }
 
+static double work_seconds = -1;
+
 static void on_message(struct mosquitto *mosq, void *obj, const struct mosquitto_message *message)
 {
 	(void)mosq;
 	(void)message;
 	struct tally *t = obj;
 	double now = monotonic_seconds();
+	if (work_seconds > 0) {
+		while (monotonic_seconds() - now < work_seconds) {
+		}
+	}
 	if (t->received == 0) t->first = now;
 	t->last = now;
 	t->received++;
@@ -198,6 +208,8 @@ int main(int argc, char **argv)
 {
 	struct options o = parse_options(argc, argv);
 	handle_stop_signals();
+	const char *work = getenv("REFERENCE_WORK_US");
+	work_seconds = work ? atof(work) / 1e6 : 0;
 	mosquitto_lib_init();
 	struct tally t = { .connect_rc = -1 };
 	struct mosquitto *mosq = connect_and_subscribe(&o, &t);
