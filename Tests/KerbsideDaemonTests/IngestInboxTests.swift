@@ -39,7 +39,7 @@ struct IngestInboxTests {
         first.daemon.pipeline.handle(Self.message("s-c1", #"{"occupied":true,"seq":1}"#))
         first.daemon.pipeline.handle(Self.message("s-c1", "not json"))
         first.daemon.pipeline.handle(Self.message("s-c2", #"{"occupied":true,"seq":1}"#))
-        // Journaled on receipt, before anything applied them.
+        // Journaled by `handle` itself, on the calling thread, whether or not the drainer has applied them yet.
         var journaled: [JournalRecord] = []
         IngestJournal.replay(
             directory: storagePath + ".journal.d",
