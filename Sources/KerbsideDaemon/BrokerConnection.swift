@@ -34,10 +34,10 @@ final class BrokerConnection: Service, Sendable {
 
     /// Installs the reading handler and what to do on each (re)connection; call before `run()`.
     func prepare(
-        onMessage: @escaping @Sendable (MQTTMessage) -> Void,
+        onMessage: @escaping @Sendable (MQTTBorrowedMessage) -> Void,
         onConnectionChange: @escaping @Sendable (_ isConnected: Bool) -> Void
     ) {
-        client.setMessageHandler(onMessage)
+        client.setBorrowingMessageHandler(onMessage)
         let presenceTopic = presenceTopic
         let logger = logger
         client.setConnectionHandler { [client] state in

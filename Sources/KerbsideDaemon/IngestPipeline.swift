@@ -26,19 +26,23 @@ final class IngestPipeline: Sendable {
         ///   - inbox: where the arrivals wait.
         ///   - tick: when given, a tick at that time is journaled after the arrivals taken, in the same critical
         ///     section, so that replay puts it between the same readings as here.
-        /// - Returns: each arrival with its result, for the caller to count and log once the lock is released.
+        /// - Returns: the arrivals with their results, for the caller to count and log once the lock is released.
         mutating func applyArrivals(
             from inbox: borrowing Mutex<IngestInbox>,
             journalingTickAt tick: Date? = nil
-        ) -> [(arrival: IngestInbox.Arrival, result: IngestResult)] {
+        ) -> AppliedArrivals {
             let (arrivals, position) = inbox.withLock { $0.take(journalingTickAt: tick) }
             appliedJournal = position
-            return arrivals.map { arrival in
-                let result = arrival.message.payload.withUnsafeBytes { payload in
-                    live.ingest(payload, route: arrival.route, receivedAt: arrival.receivedAt)
-                }
-                return (arrival, result)
+            var results: [IngestResult] = []
+            results.reserveCapacity(arrivals.count)
+            arrivals.forEach { arrival in
+                let route = IngestPipeline.route(
+                    journaled: arrival.kind,
+                    device: String(decoding: arrival.key, as: UTF8.self)
+                )
+                results.append(live.ingest(arrival.payload, route: route, receivedAt: arrival.receivedAt))
             }
+            return AppliedArrivals(arrivals: arrivals, results: results)
         }
 
         /// A copy of the state costs nothing here; the writer turns it into rows on its own queue.
@@ -54,6 +58,12 @@ final class IngestPipeline: Sendable {
                 replacesAllDevices: !tookFirstCheckpoint
             )
         }
+    }
+
+    /// Arrivals taken from the inbox and applied, each with its result, in the same order.
+    private struct AppliedArrivals {
+        var arrivals: ArrivalBatch
+        let results: [IngestResult]
     }
 
     /// The live state as of a tick and the journal position after it, for the rollup writer to store.
@@ -165,20 +175,27 @@ final class IngestPipeline: Sendable {
         drainerWakeUp.signal()
     }
 
-    /// Handles one message; called from the MQTT client's network thread.
-    func handle(_ message: MQTTMessage) {
+    /// Handles one message, still in libmosquitto's buffers; called from the MQTT client's network thread.
+    func handle(_ message: MQTTBorrowedMessage) {
         let receivedAt = clock()
-        guard let route = router.route(message.topic) else {
-            message.payload.withUnsafeBytes { payload in
-                reject(Rejection(.schema, "topic is not a Kerbside state topic"), message.topic, payload, receivedAt)
-            }
+        guard let match = router.match(utf8: message.topic) else {
+            let topic = String(decoding: message.topic, as: UTF8.self)
+            reject(Rejection(.schema, "topic is not a Kerbside state topic"), topic, message.payload, receivedAt)
             metrics.messagesIn.increment()
             return
         }
-        let arrival = IngestInbox.Arrival(message: message, route: route, receivedAt: receivedAt)
-        let (wakeDrainer, waiting) = inbox.withLock { $0.add(arrival) }
+        let key = UnsafeRawBufferPointer(rebasing: message.topic[match.key])
+        let kind = Self.journalKind(of: match.kind)
+        let (wakeDrainer, waiting) = inbox.withLock {
+            $0.add(kind: kind, key: key, payload: message.payload, receivedAt: receivedAt)
+        }
         if wakeDrainer { drainerWakeUp.signal() }
         if waiting >= Self.maxWaitingArrivals { applyArrivals() }
+    }
+
+    /// Handles one message held in storage of its own (tests, replays of captured traffic).
+    func handle(_ message: MQTTMessage) {
+        message.withBorrowed { handle($0) }
     }
 
     /// The drainer's loop. It keeps a strong reference only while it works, so the pipeline can go away while it
@@ -205,7 +222,7 @@ final class IngestPipeline: Sendable {
         guard idlePolls >= Self.idlePollsBeforeSleep else { return false }
         idlePolls = 0
         return inbox.withLock { inbox in
-            guard inbox.arrivals.isEmpty else { return false }
+            guard inbox.waiting.isEmpty else { return false }
             inbox.drainerAsleep = true
             return true
         }
@@ -215,8 +232,9 @@ final class IngestPipeline: Sendable {
     @discardableResult
     private func applyArrivals() -> Int {
         let outcomes = core.withLock { $0.applyArrivals(from: inbox) }
+        let count = outcomes.results.count
         report(outcomes)
-        return outcomes.count
+        return count
     }
 
     /// Runs `body` on the live state once everything received is applied.
@@ -229,34 +247,52 @@ final class IngestPipeline: Sendable {
         return result
     }
 
-    /// Counts and logs what applying arrivals gave, outside the state's lock.
-    private func report(_ outcomes: [(arrival: IngestInbox.Arrival, result: IngestResult)]) {
-        guard !outcomes.isEmpty else { return }
-        for (arrival, result) in outcomes {
-            switch result {
+    /// Counts and logs what applying arrivals gave, outside the state's lock, then hands their buffer back.
+    private func report(_ outcomes: consuming AppliedArrivals) {
+        guard !outcomes.results.isEmpty else { return }
+        var index = 0
+        var accepted = 0
+        var ignored = 0
+        outcomes.arrivals.forEach { arrival in
+            defer { index += 1 }
+            switch outcomes.results[index] {
             case .parking(_, let occurredAt, _), .lighting(_, let occurredAt, _):
-                metrics.readingsAccepted.increment()
+                accepted += 1
                 metrics.ingestLag.record(max(0, arrival.receivedAt.timeIntervalSince(occurredAt)))
             case .ignored:
-                metrics.readingsIgnored.increment()
+                ignored += 1
             case .rejected(let rejection):
-                arrival.message.payload.withUnsafeBytes { payload in
-                    reject(rejection, arrival.message.topic, payload, arrival.receivedAt)
-                }
+                let kind = Self.topicKind(of: arrival.kind)
+                let topic = router.stateTopic(of: kind, device: String(decoding: arrival.key, as: UTF8.self))
+                reject(rejection, topic, arrival.payload, arrival.receivedAt)
             }
         }
+        if accepted > 0 { metrics.readingsAccepted.increment(by: Int64(accepted)) }
+        if ignored > 0 { metrics.readingsIgnored.increment(by: Int64(ignored)) }
         // Last, so that whoever waits for a message count sees its effects.
-        metrics.messagesIn.increment(by: Int64(outcomes.count))
+        metrics.messagesIn.increment(by: Int64(outcomes.results.count))
+        let batch = outcomes.arrivals
+        inbox.withLock { $0.recycle(batch) }
     }
 
-    /// How a route is journaled; replay turns it back with `route(journaled:device:)`.
-    static func journalKey(of route: InboundRoute) -> (JournalRouteKind, Substring) {
-        switch route {
-        case .parking(let sensor): (.parking, sensor)
-        case .lighting(let controller): (.lighting, controller)
-        case .networkServer(.chirpStackV4, let topic): (.chirpStackV4, topic)
-        case .networkServer(.chirpStackV3, let topic): (.chirpStackV3, topic)
-        case .networkServer(.theThingsStackV3, let topic): (.theThingsStackV3, topic)
+    /// How a topic's route is journaled; replay turns it back with `route(journaled:device:)`.
+    static func journalKind(of kind: TopicMatch.Kind) -> JournalRouteKind {
+        switch kind {
+        case .parking: .parking
+        case .lighting: .lighting
+        case .networkServer(.chirpStackV4): .chirpStackV4
+        case .networkServer(.chirpStackV3): .chirpStackV3
+        case .networkServer(.theThingsStackV3): .theThingsStackV3
+        }
+    }
+
+    static func topicKind(of kind: JournalRouteKind) -> TopicMatch.Kind {
+        switch kind {
+        case .parking: .parking
+        case .lighting: .lighting
+        case .chirpStackV4: .networkServer(.chirpStackV4)
+        case .chirpStackV3: .networkServer(.chirpStackV3)
+        case .theThingsStackV3: .networkServer(.theThingsStackV3)
         }
     }
 

@@ -73,14 +73,40 @@ public final class IngestJournal: @unchecked Sendable {
         receivedAt: Date
     ) {
         let appended: Void? = device.utf8.withContiguousStorageIfAvailable { deviceBytes in
-            append(kind: 1, routeKind: kind.rawValue, device: deviceBytes, payload: payload, time: receivedAt)
+            appendMessage(
+                kind: kind,
+                device: UnsafeRawBufferPointer(deviceBytes),
+                payload: payload,
+                receivedAt: receivedAt
+            )
         }
         guard appended == nil else { return }
         // A bridged or otherwise non-contiguous string only.
         var copy = String(device)
         copy.withUTF8 { deviceBytes in
-            append(kind: 1, routeKind: kind.rawValue, device: deviceBytes, payload: payload, time: receivedAt)
+            appendMessage(
+                kind: kind,
+                device: UnsafeRawBufferPointer(deviceBytes),
+                payload: payload,
+                receivedAt: receivedAt
+            )
         }
+    }
+
+    /// Journals a received message whose device id is given as its UTF-8 bytes.
+    public func appendMessage(
+        kind: JournalRouteKind,
+        device: UnsafeRawBufferPointer,
+        payload: UnsafeRawBufferPointer,
+        receivedAt: Date
+    ) {
+        append(
+            kind: 1,
+            routeKind: kind.rawValue,
+            device: device.assumingMemoryBound(to: UInt8.self),
+            payload: payload,
+            time: receivedAt
+        )
     }
 
     /// Journals an aggregation tick.

@@ -4,6 +4,12 @@ import Dispatch
 struct ClientState {
     typealias ConnectionHandler = @Sendable (MQTTConnectionState) -> Void
 
+    /// Who is given inbound messages: a handler of copies, or one that reads them in libmosquitto's buffers.
+    @safe enum MessageHandler {
+        case copying(@Sendable (MQTTMessage) -> Void)
+        case borrowing(@Sendable (MQTTBorrowedMessage) -> Void)
+    }
+
     /// Where the client is in its one-way life.
     enum Phase {
         case idle
@@ -16,7 +22,7 @@ struct ClientState {
     var lastError: MQTTError?
     /// Remembered filters in the order they were first subscribed, renewed on every connect.
     var subscriptions: [(filter: String, qos: MQTTQoS)] = []
-    var messageHandler: (@Sendable (MQTTMessage) -> Void)?
+    var messageHandler: MessageHandler?
     var connectionHandler: ConnectionHandler?
     /// Threads blocked in `waitUntilConnected`, woken on connect and on stop.
     var connectionWaiters: [Int: DispatchSemaphore] = [:]

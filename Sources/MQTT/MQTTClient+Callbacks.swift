@@ -22,8 +22,8 @@ extension MQTTClient {
             },
             message: { _, userData, message, _ in
                 guard let message = unsafe message?.pointee else { return }
-                let copy = unsafe MQTTMessage(copying: message)
-                unsafe MQTTClient.withOwner(userData) { $0.didReceive(copy) }
+                let borrowed = unsafe MQTTBorrowedMessage(inPlace: message)
+                unsafe MQTTClient.withOwner(userData) { unsafe $0.didReceive(borrowed) }
             },
             log: { _, userData, level, text in
                 guard let text = unsafe text else { return }
@@ -110,12 +110,18 @@ extension MQTTClient {
         handler?(.disconnected)
     }
 
-    func didReceive(_ message: MQTTMessage) {
-        guard let handler = state.withLock({ $0.messageHandler }) else {
-            logger.debug("MQTT message without handler dropped", metadata: ["mqtt.topic": "\(message.topic)"])
-            return
+    func didReceive(_ message: MQTTBorrowedMessage) {
+        switch state.withLock({ $0.messageHandler }) {
+        case .borrowing(let handler):
+            unsafe handler(message)
+        case .copying(let handler):
+            unsafe handler(message.copy())
+        case nil:
+            logger.debug(
+                "MQTT message without handler dropped",
+                metadata: ["mqtt.topic": "\(unsafe String(decoding: message.topic, as: UTF8.self))"]
+            )
         }
-        handler(message)
     }
 
     func didLog(level: Int32, _ text: String) {
@@ -130,17 +136,14 @@ extension MQTTClient {
     }
 }
 
-extension MQTTMessage {
-    /// Copies a libmosquitto message out of its C buffers, which are freed once the callback returns.
-    init(copying message: mosquitto_message) {
-        let topic = unsafe message.topic.map { unsafe String(cString: $0) } ?? ""
-        var payload: [UInt8] = []
-        if let bytes = unsafe message.payload, unsafe message.payloadlen > 0 {
-            payload = unsafe Array(UnsafeRawBufferPointer(start: bytes, count: Int(message.payloadlen)))
-        }
+extension MQTTBorrowedMessage {
+    /// Views a libmosquitto message in its C buffers, which are freed once the callback returns.
+    init(inPlace message: mosquitto_message) {
+        let topic = unsafe message.topic.map { unsafe UnsafeRawBufferPointer(start: $0, count: strlen($0)) }
+        let payloadCount = unsafe message.payload == nil ? 0 : Int(max(message.payloadlen, 0))
         unsafe self.init(
-            topic: topic,
-            payload: payload,
+            topic: unsafe topic ?? UnsafeRawBufferPointer(start: nil, count: 0),
+            payload: unsafe UnsafeRawBufferPointer(start: message.payload, count: payloadCount),
             qos: MQTTQoS(rawValue: message.qos) ?? .atMostOnce,
             retain: message.retain
         )

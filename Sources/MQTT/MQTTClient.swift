@@ -97,7 +97,17 @@ public final class MQTTClient: Sendable {
     ///
     /// - Parameter handler: Called with each message; must not call `stop()` and then wait for the client.
     public func setMessageHandler(_ handler: @escaping @Sendable (MQTTMessage) -> Void) {
-        state.withLock { $0.messageHandler = handler }
+        state.withLock { $0.messageHandler = .copying(handler) }
+    }
+
+    /// Sets the handler for every inbound message, given in libmosquitto's buffers instead of a copy: for a
+    /// subscriber that copies what it keeps into storage of its own, at high message rates.
+    ///
+    /// It runs as `setMessageHandler(_:)`'s handler does; the message is valid only until it returns.
+    ///
+    /// - Parameter handler: Called with each message; must not call `stop()` and then wait for the client.
+    public func setBorrowingMessageHandler(_ handler: @escaping @Sendable (MQTTBorrowedMessage) -> Void) {
+        state.withLock { unsafe $0.messageHandler = .borrowing(handler) }
     }
 
     /// Sets the handler told about every change of `connectionState`.

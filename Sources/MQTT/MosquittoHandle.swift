@@ -150,6 +150,26 @@ final class MosquittoHandle: @unchecked Sendable {
         try check(unsafe mosquitto_loop(raw, timeoutMilliseconds, 1), "mosquitto_loop")
     }
 
+    /// Reads the packets already waiting on the socket, one after another without a `select()` before each, until
+    /// a read would block or `limit` packets were read; callbacks run in here.
+    ///
+    /// libmosquitto's own loop waits in `select()` before every packet, a system call per message that costs as
+    /// much as reading the message. libmosquitto itself tells a read that would block by `errno` (`EAGAIN`) after a
+    /// successful return, which is why `errno` is cleared before each read.
+    ///
+    /// - Returns: how many whole packets were read.
+    /// - Throws: `MQTTError` when the connection broke.
+    func readWaitingPackets(limit: Int) throws(MQTTError) -> Int {
+        var packets = 0
+        while packets < limit {
+            errno = 0
+            try check(unsafe mosquitto_loop_read(raw, 1), "mosquitto_loop_read")
+            if errno == EAGAIN || errno == EWOULDBLOCK || socketDescriptor == nil { break }
+            packets += 1
+        }
+        return packets
+    }
+
     /// Reads and handles inbound packets without writing; callbacks run in here.
     func readPending() throws(MQTTError) {
         try check(unsafe mosquitto_loop_read(raw, 1), "mosquitto_loop_read")

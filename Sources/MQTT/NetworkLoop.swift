@@ -118,6 +118,7 @@ final class NetworkLoop: Sendable {
     }
 
     private func run(onConnectFailure: @Sendable (MQTTError, Duration) -> Void) {
+        var readAhead = ReadAhead()
         while !isStopRequested {
             guard handle.socketDescriptor != nil else {
                 // Lost, refused or never connected: wait, then try again.
@@ -135,6 +136,7 @@ final class NetworkLoop: Sendable {
             }
             do throws(MQTTError) {
                 try handle.runLoop(timeoutMilliseconds: Self.roundMilliseconds)
+                try readAhead.round(on: handle)
             } catch {
                 if handle.socketDescriptor == nil {
                     // libmosquitto closed the socket. A failure before CONNACK (a TLS handshake refused, say) reaches

@@ -193,6 +193,25 @@ struct TopicRouterTests {
         #expect(router.route(topic) == nil)
     }
 
+    @Test(arguments: ["kerbside/parking/nwave-1/state", "kerbside/lighting/ul-9/state", "kerbside/parking/é-1/state"])
+    func findsTheDeviceInTheTopicsBytesAndRebuildsTheTopicFromIt(topic: String) throws {
+        var bytes = topic
+        let match = try #require(bytes.withUTF8 { router.match(utf8: UnsafeRawBufferPointer($0)) })
+        let device = String(decoding: Array(topic.utf8)[match.key], as: UTF8.self)
+        #expect(router.stateTopic(of: match.kind, device: device) == topic)
+        #expect(router.route(topic).map { "\($0)" }?.contains(device) == true)
+    }
+
+    @Test func givesANetworkServersUplinkItsWholeTopic() throws {
+        let filter = TopicFilter("application/+/device/+/event/up")
+        let router = TopicRouter(prefix: "kerbside", networkServers: [(.chirpStackV4, filter)])
+        let topic = "application/42/device/0004a30b001c0a1b/event/up"
+        var bytes = topic
+        let match = try #require(bytes.withUTF8 { router.match(utf8: UnsafeRawBufferPointer($0)) })
+        #expect(match == TopicMatch(kind: .networkServer(.chirpStackV4), key: 0..<topic.utf8.count))
+        #expect(router.stateTopic(of: match.kind, device: topic) == topic)
+    }
+
     @Test func namesOutboundTopics() {
         #expect(router.signTopic("gare") == "kerbside/signs/gare")
         #expect(router.commandTopic("ul-9") == "kerbside/lighting/ul-9/set")

@@ -20,6 +20,46 @@ struct IngestInboxTests {
         )
     }
 
+    @Test func aBatchGivesBackEveryMessageInOrderAndItsBufferServesTheNextBatch() {
+        var inbox = IngestInbox(journal: nil, journaledPayloadLimit: 1024)
+        let sent: [(JournalRouteKind, String, String, Date)] = [
+            (.parking, "s-c1", #"{"occupied":true}"#, Date(timeIntervalSinceReferenceDate: 1.25)),
+            (.lighting, "ul-9", "", Date(timeIntervalSinceReferenceDate: 2)),
+            (.chirpStackV4, "application/1/device/a/event/up", "{}", Date(timeIntervalSinceReferenceDate: 3)),
+        ]
+        for (kind, key, payload, at) in sent {
+            var key = key
+            var payload = payload
+            key.withUTF8 { keyBytes in
+                payload.withUTF8 { payloadBytes in
+                    _ = inbox.add(
+                        kind: kind,
+                        key: UnsafeRawBufferPointer(keyBytes),
+                        payload: UnsafeRawBufferPointer(payloadBytes),
+                        receivedAt: at
+                    )
+                }
+            }
+        }
+        let (batch, _) = inbox.take()
+        var received: [(JournalRouteKind, String, String, Date)] = []
+        batch.forEach { arrival in
+            received.append(
+                (
+                    arrival.kind, String(decoding: arrival.key, as: UTF8.self),
+                    String(decoding: arrival.payload, as: UTF8.self), arrival.receivedAt
+                )
+            )
+        }
+        #expect(received.map { "\($0)" } == sent.map { "\($0)" })
+        #expect(inbox.waiting.isEmpty)
+        let capacity = batch.capacityBytes
+        inbox.recycle(batch)
+        // The next take hands the network thread the recycled buffer to fill.
+        _ = inbox.take()
+        #expect(inbox.waiting.capacityBytes == capacity)
+    }
+
     @Test func aReaderSeesEveryMessageHandledBeforeItWithoutWaitingForTheDrainer() async throws {
         let harness = try await DaemonHarness()
         let pipeline = harness.daemon.pipeline

@@ -53,6 +53,46 @@ struct MQTTRoundTripTests {
     }
 
     @Test(
+        "a burst reaches a borrowing handler whole and in order, binary and empty payloads included",
+        arguments: [MQTTQoS.atMostOnce, .atLeastOnce]
+    )
+    func burstToBorrowingHandler(qos: MQTTQoS) async throws {
+        let broker = try TestBroker()
+        let topic = MQTTTestSupport.uniqueTopic("burst")
+        let subscriber = try MQTTClient(
+            configuration: MQTTTestSupport.configuration(broker),
+            logger: MQTTTestSupport.quietLogger
+        )
+        let received = Recorder<(topic: String, payload: [UInt8])>()
+        // Copied inside the call: the bytes are libmosquitto's, freed once it returns.
+        subscriber.setBorrowingMessageHandler { message in
+            received.append((String(decoding: message.topic, as: UTF8.self), Array(message.payload)))
+        }
+        try subscriber.subscribe("\(topic)/#", qos: qos)
+        try subscriber.start()
+        defer { subscriber.stop() }
+        let publisher = try RecordingClient(MQTTTestSupport.configuration(broker))
+        try #require(await publisher.waitUntilConnected())
+        let probe = "\(topic)/probe"
+        try #require(
+            await MQTTTestSupport.poll {
+                try? publisher.client.publish(topic: probe, payload: [1], qos: .atLeastOnce, retain: false)
+                return received.all.contains { $0.topic == probe }
+            }
+        )
+
+        // Back to back, so the socket holds many packets at once, which the network thread reads ahead; fewer than
+        // the broker's stock queue of 1,000, which mosquitto 2.0 applies to QoS 0 too.
+        let payloads: [[UInt8]] = [[0, 255, 1, 0, 128], []] + (0..<900).map { Array("reading-\($0)".utf8) }
+        for payload in payloads {
+            try publisher.client.publish(topic: "\(topic)/bay", payload: payload, qos: qos, retain: false)
+        }
+        let arrived = await received.wait { $0.filter { $0.topic == "\(topic)/bay" }.count == payloads.count }
+        #expect(arrived)
+        #expect(received.all.filter { $0.topic == "\(topic)/bay" }.map(\.payload) == payloads)
+    }
+
+    @Test(
         "a retained message reaches a later subscriber, flagged as retained",
         arguments: [MQTTProtocolVersion.v311, .v5]
     )
