@@ -34,8 +34,6 @@ struct ArrivalBatch: Sendable {
         payload: UnsafeRawBufferPointer,
         receivedAt: Date
     ) {
-        let start = bytes.count
-        bytes.reserveCapacity(start + Self.headerBytes + key.count + payload.count)
         withUnsafeBytes(of: receivedAt.timeIntervalSinceReferenceDate.bitPattern) { bytes.append(contentsOf: $0) }
         withUnsafeBytes(of: UInt32(payload.count)) { bytes.append(contentsOf: $0) }
         withUnsafeBytes(of: UInt16(key.count)) { bytes.append(contentsOf: $0) }
