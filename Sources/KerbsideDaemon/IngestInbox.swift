@@ -10,7 +10,7 @@ import KerbsideStore
 /// callback returns. Against an unthrottled publisher on two cores, the C reference subscriber given 1 µs of busy
 /// work per message lost what it loses with none (under 1 %), given 3 µs 15–20 %, as kerbsided did while it
 /// decoded and applied on this thread. So the network thread now only journals and queues (measured: 23 % lost
-/// before, 8–12 % after; see the README's performance section).
+/// before, 8–12 % after, 1–3 % once it also read ahead and stopped allocating; see the README's performance section).
 struct IngestInbox {
     /// A batch buffer grown beyond this by a burst is dropped once applied rather than kept for the next.
     static let keptBatchBytes = 4 << 20
