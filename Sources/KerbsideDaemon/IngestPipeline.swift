@@ -215,6 +215,7 @@ final class IngestPipeline: Sendable {
     /// Applies what is queued; returns whether the drainer may now sleep until signalled.
     private func drainerRound(idlePolls: inout Int) -> Bool {
         if applyArrivals() > 0 {
+            keepJournalAhead()
             idlePolls = 0
             return false
         }
@@ -226,6 +227,14 @@ final class IngestPipeline: Sendable {
             inbox.drainerAsleep = true
             return true
         }
+    }
+
+    /// Maps the journal's next segment before it is needed and unmaps full ones, outside the inbox lock, so that
+    /// libmosquitto's thread never waits for either.
+    private func keepJournalAhead() {
+        guard let upkeep = inbox.withLock({ $0.journal?.takeUpkeep() }) else { return }
+        let prepared = upkeep.perform()
+        inbox.withLock { $0.journal?.install(prepared) }
     }
 
     /// Applies what is queued, now, on the calling thread.

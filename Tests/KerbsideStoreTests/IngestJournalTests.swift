@@ -89,6 +89,61 @@ struct IngestJournalTests {
         #expect(records(in: directory, from: checkpoint, segmentBytes: 4096).count == 1)
     }
 
+    @Test func upkeepMapsTheNextSegmentAheadAndRollingOverUsesIt() throws {
+        let directory = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let journal = try IngestJournal(directory: directory, segmentBytes: 4096)
+        #expect(journal.takeUpkeep() == nil)
+        var appended = 0
+        while journal.position.offset < 2048 {
+            append("reading \(appended)", at: Double(appended), to: journal)
+            appended += 1
+        }
+        // Half full: the next segment is asked for once, made outside the caller's lock, then installed.
+        let upkeep = try #require(journal.takeUpkeep())
+        #expect(journal.takeUpkeep() == nil)
+        journal.install(upkeep.perform())
+        #expect(IngestJournal.segments(in: directory) == [1, 2])
+        while journal.position.segment == 1 {
+            append("reading \(appended)", at: Double(appended), to: journal)
+            appended += 1
+        }
+        // The full segment's mapping waits for the next upkeep to be unmapped.
+        #expect(journal.takeUpkeep() != nil)
+        let replayed = records(in: directory, from: JournalPosition(segment: 1, offset: 0), segmentBytes: 4096)
+        #expect(replayed.count == appended)
+        #expect(
+            replayed.last
+                == .message(
+                    kind: .parking,
+                    device: "s-1",
+                    payload: Array("reading \(appended - 1)".utf8),
+                    receivedAt: Double(appended - 1)
+                )
+        )
+    }
+
+    @Test func aJournalReopenedBesideASegmentMadeAheadAppendsThereAndReplaysInOrder() throws {
+        let directory = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        do {
+            let journal = try IngestJournal(directory: directory, segmentBytes: 4096)
+            while journal.position.offset < 2048 { append("before", at: 1, to: journal) }
+            journal.install(try #require(journal.takeUpkeep()).perform())
+        }
+        // As after a crash: segment 2 exists, empty.
+        let reopened = try IngestJournal(directory: directory, segmentBytes: 4096)
+        #expect(reopened.position == JournalPosition(segment: 2, offset: 0))
+        append("after", at: 2, to: reopened)
+        let replayed = records(in: directory, from: JournalPosition(segment: 1, offset: 0), segmentBytes: 4096)
+        #expect(replayed.last == .message(kind: .parking, device: "s-1", payload: Array("after".utf8), receivedAt: 2))
+        #expect(
+            replayed.dropLast().allSatisfy {
+                $0 == .message(kind: .parking, device: "s-1", payload: Array("before".utf8), receivedAt: 1)
+            }
+        )
+    }
+
     @Test func aCheckpointIsStoredWithItsBatchAndReadBack() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("kerbside-\(UUID()).sqlite").path
         defer { try? FileManager.default.removeItem(atPath: path) }
