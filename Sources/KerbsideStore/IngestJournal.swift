@@ -33,6 +33,9 @@ public final class IngestJournal: @unchecked Sendable {
     /// The next segment, mapped ahead of need by `upkeep`, so that rolling over is a pointer swap.
     private var spare: PreparedSegment?
     private var spareRequested = false
+    /// The segment an upkeep could not make (a full disk): not asked for again; rolling over tries it once more and
+    /// reports the failure.
+    private var spareFailedFor: UInt64?
     /// Full segments' mappings, for `upkeep` to unmap: unmapping 64 MiB took 2–12 ms here.
     private var retired: [UnsafeMutableRawPointer] = []
 
@@ -98,7 +101,9 @@ public final class IngestJournal: @unchecked Sendable {
     /// The upkeep due, if any; call under the lock that serialises appends, then `perform()` it outside and give the
     /// result to `install(_:)`. The next segment is prepared once the current one is half full.
     public func takeUpkeep() -> Upkeep? {
-        let needsSpare = spare == nil && !spareRequested && failure == nil && position.offset >= segmentBytes / 2
+        let needsSpare =
+            spare == nil && !spareRequested && failure == nil && spareFailedFor != position.segment + 1
+            && position.offset >= segmentBytes / 2
         guard needsSpare || !retired.isEmpty else { return nil }
         if needsSpare { spareRequested = true }
         defer { retired.removeAll() }
@@ -112,8 +117,11 @@ public final class IngestJournal: @unchecked Sendable {
 
     /// Takes a segment prepared by an `Upkeep`; call under the lock that serialises appends.
     public func install(_ prepared: PreparedSegment?) {
-        spareRequested = false
-        guard let prepared else { return }
+        defer { spareRequested = false }
+        guard let prepared else {
+            if spareRequested { spareFailedFor = position.segment + 1 }
+            return
+        }
         guard spare == nil, prepared.segment == position.segment + 1 else {
             // Rolled over without it meanwhile: the segment file exists and will be appended to in its turn.
             retired.append(prepared.address)

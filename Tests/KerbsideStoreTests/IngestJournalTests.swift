@@ -123,6 +123,23 @@ struct IngestJournalTests {
         )
     }
 
+    @Test func aNextSegmentThatCannotBeMadeIsNotAskedForAgainAndRollingOverReportsIt() throws {
+        let directory = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let journal = try IngestJournal(directory: directory, segmentBytes: 4096)
+        // A directory where segment 2's file should be: it can be neither opened nor allocated.
+        try FileManager.default.createDirectory(
+            atPath: IngestJournal.path(of: 2, in: directory),
+            withIntermediateDirectories: false
+        )
+        while journal.position.offset < 2048 { append("reading", at: 1, to: journal) }
+        journal.install(try #require(journal.takeUpkeep()).perform())
+        #expect(journal.takeUpkeep() == nil)
+        while journal.failure == nil { append("reading", at: 1, to: journal) }
+        #expect(journal.position.segment == 1)
+        #expect(journal.failure?.contains("000000000002.journal") == true)
+    }
+
     @Test func aJournalReopenedBesideASegmentMadeAheadAppendsThereAndReplaysInOrder() throws {
         let directory = temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
