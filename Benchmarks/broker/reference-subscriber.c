@@ -22,6 +22,9 @@
  * REFERENCE_WORK_US=N in the environment makes it busy for N µs inside each on_message, as a subscriber doing real
  * work on libmosquitto's thread would: `REFERENCE_WORK_US=3 scripts/bench-broker --self-compare --only
  * qos1-burst-stock` shows what that costs against the stock broker (the README's performance section).
+ *
+ * REFERENCE_READ_AHEAD=N makes it read up to N waiting packets after each mosquitto_loop round without a select()
+ * before each, as kerbsided's network thread does (Sources/MQTT/ReadAhead.swift), to compare like with like.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -125,10 +128,19 @@ static void on_message(struct mosquitto *mosq, void *obj, const struct mosquitto
 	t->received++;
 }
 
+static long read_ahead = 0;
+
 static void pump(struct mosquitto *mosq, int timeout_ms)
 {
 	int rc = mosquitto_loop(mosq, timeout_ms, 1);
 	if (rc != MOSQ_ERR_SUCCESS) die("connection", mosquitto_strerror(rc));
+	/* libmosquitto tells a read that would block by errno after a successful return. */
+	for (long i = 0; i < read_ahead; i++) {
+		errno = 0;
+		rc = mosquitto_loop_read(mosq, 1);
+		if (rc != MOSQ_ERR_SUCCESS) die("connection", mosquitto_strerror(rc));
+		if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+	}
 }
 
 /* Blocks until the broker has granted the subscription, then says "ready" on stdout. */
@@ -210,6 +222,8 @@ int main(int argc, char **argv)
 	handle_stop_signals();
 	const char *work = getenv("REFERENCE_WORK_US");
 	work_seconds = work ? atof(work) / 1e6 : 0;
+	const char *ahead = getenv("REFERENCE_READ_AHEAD");
+	read_ahead = ahead ? atol(ahead) : 0;
 	mosquitto_lib_init();
 	struct tally t = { .connect_rc = -1 };
 	struct mosquitto *mosq = connect_and_subscribe(&o, &t);
