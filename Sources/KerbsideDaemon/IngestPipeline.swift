@@ -271,9 +271,8 @@ final class IngestPipeline: Sendable {
             case .ignored:
                 ignored += 1
             case .rejected(let rejection):
-                let kind = Self.topicKind(of: arrival.kind)
-                let topic = router.stateTopic(of: kind, device: String(decoding: arrival.key, as: UTF8.self))
-                reject(rejection, topic, arrival.payload, arrival.receivedAt)
+                let route = Self.route(journaled: arrival.kind, device: String(decoding: arrival.key, as: UTF8.self))
+                reject(rejection, router.topic(of: route), arrival.payload, arrival.receivedAt)
             }
         }
         if accepted > 0 { metrics.readingsAccepted.increment(by: Int64(accepted)) }
@@ -292,16 +291,6 @@ final class IngestPipeline: Sendable {
         case .networkServer(.chirpStackV4): .chirpStackV4
         case .networkServer(.chirpStackV3): .chirpStackV3
         case .networkServer(.theThingsStackV3): .theThingsStackV3
-        }
-    }
-
-    static func topicKind(of kind: JournalRouteKind) -> TopicMatch.Kind {
-        switch kind {
-        case .parking: .parking
-        case .lighting: .lighting
-        case .chirpStackV4: .networkServer(.chirpStackV4)
-        case .chirpStackV3: .networkServer(.chirpStackV3)
-        case .theThingsStackV3: .networkServer(.theThingsStackV3)
         }
     }
 

@@ -133,38 +133,10 @@ public final class IngestJournal: @unchecked Sendable {
     /// Journals a received message.
     ///
     /// - Parameters:
-    ///   - kind: parking sensor or streetlight controller.
-    ///   - device: the sensor or controller id from the topic.
+    ///   - kind: how its topic was routed.
+    ///   - device: the sensor or controller id from the topic (UTF-8), or a network server's whole topic.
     ///   - payload: the message as received.
     ///   - receivedAt: when it was received.
-    public func appendMessage(
-        kind: JournalRouteKind,
-        device: Substring,
-        payload: UnsafeRawBufferPointer,
-        receivedAt: Date
-    ) {
-        let appended: Void? = device.utf8.withContiguousStorageIfAvailable { deviceBytes in
-            appendMessage(
-                kind: kind,
-                device: UnsafeRawBufferPointer(deviceBytes),
-                payload: payload,
-                receivedAt: receivedAt
-            )
-        }
-        guard appended == nil else { return }
-        // A bridged or otherwise non-contiguous string only.
-        var copy = String(device)
-        copy.withUTF8 { deviceBytes in
-            appendMessage(
-                kind: kind,
-                device: UnsafeRawBufferPointer(deviceBytes),
-                payload: payload,
-                receivedAt: receivedAt
-            )
-        }
-    }
-
-    /// Journals a received message whose device id is given as its UTF-8 bytes.
     public func appendMessage(
         kind: JournalRouteKind,
         device: UnsafeRawBufferPointer,
@@ -264,15 +236,13 @@ public final class IngestJournal: @unchecked Sendable {
         if let mapping { retired.append(mapping) }
         mapping = nil
         let next = JournalPosition(segment: position.segment + 1, offset: 0)
-        if let spare, spare.segment == next.segment {
-            mapping = spare.address
-            self.spare = nil
-            position = next
-            failure = nil
-            return true
-        }
         do {
-            mapping = try Self.map(segment: next.segment, in: directory, bytes: segmentBytes)
+            if let spare, spare.segment == next.segment {
+                mapping = spare.address
+                self.spare = nil
+            } else {
+                mapping = try Self.map(segment: next.segment, in: directory, bytes: segmentBytes)
+            }
             position = next
             failure = nil
             return true

@@ -16,11 +16,11 @@ import Synchronization
 /// - can only be stopped by `mosquitto_disconnect` while it keeps reading; a packet read after that (a PUBACK, a
 ///   message) makes it close the socket without sending the queued DISCONNECT, so the broker publishes the will.
 ///
-/// This thread calls `mosquitto_loop` itself, reads on without a `select()` while packets wait (`ReadAhead`), and reconnects with `mosquitto_reconnect_async` after a doubling delay
-/// (so `mosquitto_reconnect_delay_set` is not used); on stop it lets the broker go quiet, then writes out what is
-/// queued with DISCONNECT last, reading nothing after `mosquitto_disconnect` (see `disconnectCleanly()`). It keeps
-/// its own reference to the handle, so the handle outlives every libmosquitto call even when the client is
-/// released on this very thread.
+/// This thread calls `mosquitto_loop` itself, reads on without a `select()` while packets wait (`ReadAhead`), and
+/// reconnects with `mosquitto_reconnect_async` after a doubling delay (so `mosquitto_reconnect_delay_set` is not
+/// used); on stop it lets the broker go quiet, then writes out what is queued with DISCONNECT last, reading nothing
+/// after `mosquitto_disconnect` (see `disconnectCleanly()`). It keeps its own reference to the handle, so the handle
+/// outlives every libmosquitto call even when the client is released on this very thread.
 final class NetworkLoop: Sendable {
     private struct Control {
         var isStopRequested = false

@@ -12,13 +12,15 @@ struct IngestJournalTests {
     }
 
     func append(_ text: String, device: String = "s-1", at seconds: Double, to journal: IngestJournal) {
-        Array(text.utf8).withUnsafeBytes { payload in
-            journal.appendMessage(
-                kind: .parking,
-                device: device[...],
-                payload: payload,
-                receivedAt: Date(timeIntervalSince1970: seconds)
-            )
+        Array(device.utf8).withUnsafeBytes { deviceBytes in
+            Array(text.utf8).withUnsafeBytes { payload in
+                journal.appendMessage(
+                    kind: .parking,
+                    device: deviceBytes,
+                    payload: payload,
+                    receivedAt: Date(timeIntervalSince1970: seconds)
+                )
+            }
         }
     }
 

@@ -76,12 +76,12 @@ public struct TopicRouter: Sendable {
         return nil
     }
 
-    /// The topic a native reading of `kind` from `device` arrives on: the inverse of `match(utf8:)`.
-    public func stateTopic(of kind: TopicMatch.Kind, device: String) -> String {
-        switch kind {
-        case .parking: parkingPrefix + device + Self.stateSuffix
-        case .lighting: lightingPrefix + device + Self.stateSuffix
-        case .networkServer: device
+    /// The topic a message with `route` arrived on: the inverse of `route(_:)`.
+    public func topic(of route: InboundRoute) -> String {
+        switch route {
+        case .parking(let sensor): parkingPrefix + sensor + Self.stateSuffix
+        case .lighting(let controller): lightingPrefix + controller + Self.stateSuffix
+        case .networkServer(_, let topic): String(topic)
         }
     }
 
