@@ -25,6 +25,10 @@
  *
  * REFERENCE_READ_AHEAD=N makes it read up to N waiting packets after each mosquitto_loop round without a select()
  * before each, as kerbsided's network thread does (Sources/MQTT/ReadAhead.swift), to compare like with like.
+ *
+ * REFERENCE_RECEIVE_MAXIMUM=N makes it connect with MQTT 5 and that receive maximum (kerbsided's default is MQTT 5
+ * with 65535): the broker may then have N messages unacknowledged instead of its max_inflight_messages (stock: 20).
+ * Its session still ends with the connection (no session expiry is asked for); a benchmark run does not mind.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -152,6 +156,12 @@ static struct mosquitto *connect_and_subscribe(const struct options *o, struct t
 	mosquitto_connect_callback_set(mosq, on_connect);
 	mosquitto_subscribe_callback_set(mosq, on_subscribe);
 	mosquitto_message_callback_set(mosq, on_message);
+	const char *receive_maximum = getenv("REFERENCE_RECEIVE_MAXIMUM");
+	if (receive_maximum) {
+		if (mosquitto_int_option(mosq, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V5) != MOSQ_ERR_SUCCESS ||
+		    mosquitto_int_option(mosq, MOSQ_OPT_RECEIVE_MAXIMUM, atoi(receive_maximum)) != MOSQ_ERR_SUCCESS)
+			die("REFERENCE_RECEIVE_MAXIMUM", "expected 1...65535");
+	}
 	int rc = mosquitto_connect(mosq, o->host, o->port, 60);
 	if (rc != MOSQ_ERR_SUCCESS) die("connect", mosquitto_strerror(rc));
 	double deadline = monotonic_seconds() + CONNECT_TIMEOUT_S;

@@ -4,7 +4,7 @@ import Foundation
 public struct BrokerSettings: Sendable, Equatable {
     /// The MQTT protocol revision to speak.
     public enum ProtocolVersion: String, Sendable, Equatable, CaseIterable {
-        /// MQTT 5.0.
+        /// MQTT 5.0, the default: it lets Kerbside raise the broker's in-flight window (receive maximum).
         case v5
         /// MQTT 3.1.1, for brokers and bridges that have not moved on.
         case v311
@@ -31,7 +31,7 @@ public struct BrokerSettings: Sendable, Equatable {
         clientID: String = "kerbsided-default",
         username: String? = nil,
         password: String? = nil,
-        protocolVersion: ProtocolVersion = .v311,
+        protocolVersion: ProtocolVersion = .v5,
         keepAlive: TimeInterval = 30,
         tls: TLSSettings? = nil,
         reconnectMin: TimeInterval = 1,

@@ -23,7 +23,7 @@ extension ConfigurationReader {
             log.report("a password needs a username; add broker.username", at: broker.location(of: key))
         }
         if let name = broker.choice("protocol", from: BrokerSettings.ProtocolVersion.allCases.map(\.rawValue)) {
-            settings.protocolVersion = BrokerSettings.ProtocolVersion(rawValue: name) ?? .v311
+            settings.protocolVersion = BrokerSettings.ProtocolVersion(rawValue: name) ?? .v5
         }
         // MQTT carries the keepalive in 16 bits; libmosquitto refuses less than 5 s.
         settings.keepAlive = broker.duration("keepalive", in: 5...65535) ?? settings.keepAlive

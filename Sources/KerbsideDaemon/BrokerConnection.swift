@@ -10,6 +10,7 @@ final class BrokerConnection: Service, Sendable {
     let client: MQTTClient
     private let router: TopicRouter
     private let presenceTopic: String
+    private let speaksMQTT5: Bool
     private let logger: Logger
 
     init(configuration: MQTTConfiguration, router: TopicRouter, instance: String, logger: Logger) throws {
@@ -24,6 +25,7 @@ final class BrokerConnection: Service, Sendable {
         client = try MQTTClient(configuration: configuration, logger: logger)
         self.router = router
         self.presenceTopic = presenceTopic
+        self.speaksMQTT5 = configuration.protocolVersion == .v5
         self.logger = logger
         for filter in router.subscriptions {
             try client.subscribe(filter, qos: .atLeastOnce)
@@ -40,7 +42,11 @@ final class BrokerConnection: Service, Sendable {
         client.setBorrowingMessageHandler(onMessage)
         let presenceTopic = presenceTopic
         let logger = logger
+        let speaksMQTT5 = speaksMQTT5
         client.setConnectionHandler { [client] state in
+            if case .refused(let error) = state, error.code == .unsupportedProtocolVersion, speaksMQTT5 {
+                logger.error("the broker does not speak MQTT 5 (the default); set broker.protocol: v311")
+            }
             guard state == .connected else {
                 onConnectionChange(false)
                 return

@@ -12,9 +12,12 @@ extension BrokerSettings {
             password: password,
             protocolVersion: protocolVersion == .v5 ? .v5 : .v311,
             keepAliveSeconds: Int(keepAlive),
-            // The broker keeps the session, and queues QoS 1 readings, while the daemon is down. With MQTT 5,
-            // libmosquitto's asynchronous connect cannot send the session expiry interval that would ask for it.
-            cleanSession: protocolVersion == .v5,
+            // The broker keeps the session, and queues QoS 1 readings, while the daemon is down.
+            cleanSession: false,
+            // Kerbside journals a reading as it arrives, so it can take every message the broker has: a broker that
+            // may have only its default 20 unacknowledged (mosquitto's max_inflight_messages) queues the rest of a
+            // burst, and past its queue limit (stock: 1,000) drops it. MQTT 3.1.1 cannot ask for more.
+            receiveMaximum: protocolVersion == .v5 ? 65535 : nil,
             tls: tls.map {
                 MQTTTLSConfiguration(
                     caFile: $0.caFile,

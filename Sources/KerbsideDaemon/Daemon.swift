@@ -80,14 +80,6 @@ public final class Daemon: Sendable {
             timeZone: configuration.site.timeZone,
             startedAt: startedAt
         )
-        if configuration.broker.protocolVersion == .v5 {
-            logger.warning(
-                """
-                MQTT 5 sessions end with the connection here: readings published while Kerbside is down are lost; \
-                use broker.protocol v311 to have the broker keep them
-                """
-            )
-        }
         state.deviceModels = configuration.deviceModels
         let database = try KerbsideDatabase(path: configuration.storagePath)
         let journalDirectory = configuration.storagePath + ".journal.d"

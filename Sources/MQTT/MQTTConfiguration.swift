@@ -16,9 +16,13 @@ public struct MQTTConfiguration: Sendable, Equatable {
     public var keepAliveSeconds: Int
     /// Whether the broker forgets the session (subscriptions, queued QoS>0 messages) on disconnect.
     ///
-    /// With MQTT 5, libmosquitto's asynchronous connect sends no session expiry interval, so a broker ends the
-    /// session when the connection ends even when this is `false`; subscriptions are renewed on every connect anyway.
+    /// `false` under MQTT 5 asks for a session that never expires (the session expiry interval 0xFFFFFFFF), as a
+    /// persistent MQTT 3.1.1 session does; subscriptions are renewed on every connect anyway.
     public var cleanSession: Bool
+    /// How many QoS 1 and 2 messages the broker may send before their acknowledgements come back (MQTT 5's receive
+    /// maximum, 1...65535); `nil` keeps libmosquitto's 20. MQTT 3.1.1 has no such field: the broker's own
+    /// `max_inflight_messages` applies, and past it, its queue limit.
+    public var receiveMaximum: Int?
     /// TLS settings; `nil` for a plain TCP connection.
     public var tls: MQTTTLSConfiguration?
     /// The last will the broker publishes if this client vanishes without a clean disconnect.
@@ -39,6 +43,7 @@ public struct MQTTConfiguration: Sendable, Equatable {
     ///   - protocolVersion: The MQTT protocol revision.
     ///   - keepAliveSeconds: Seconds between keepalive pings (0, or 5 and more).
     ///   - cleanSession: Whether the broker forgets the session on disconnect.
+    ///   - receiveMaximum: The MQTT 5 receive maximum, or `nil` for libmosquitto's.
     ///   - tls: TLS settings, or `nil` for plain TCP.
     ///   - will: The last will, or `nil`.
     ///   - reconnectDelayMin: The first reconnect delay.
@@ -52,6 +57,7 @@ public struct MQTTConfiguration: Sendable, Equatable {
         protocolVersion: MQTTProtocolVersion = .v311,
         keepAliveSeconds: Int = 60,
         cleanSession: Bool = true,
+        receiveMaximum: Int? = nil,
         tls: MQTTTLSConfiguration? = nil,
         will: MQTTWill? = nil,
         reconnectDelayMin: Duration = .seconds(1),
@@ -65,6 +71,7 @@ public struct MQTTConfiguration: Sendable, Equatable {
         self.protocolVersion = protocolVersion
         self.keepAliveSeconds = keepAliveSeconds
         self.cleanSession = cleanSession
+        self.receiveMaximum = receiveMaximum
         self.tls = tls
         self.will = will
         self.reconnectDelayMin = reconnectDelayMin
@@ -84,6 +91,12 @@ public struct MQTTConfiguration: Sendable, Equatable {
             throw invalid("keepAliveSeconds \(keepAliveSeconds) must be 0 or within 5...65535")
         }
         if clientID.isEmpty && !cleanSession { throw invalid("an empty clientID needs cleanSession") }
+        if let receiveMaximum {
+            if protocolVersion != .v5 { throw invalid("receiveMaximum needs MQTT 5") }
+            if !(1...65535).contains(receiveMaximum) {
+                throw invalid("receiveMaximum \(receiveMaximum) is outside 1...65535")
+            }
+        }
         if password != nil && username == nil { throw invalid("password is set without username") }
         if reconnectDelayMin < .milliseconds(10) { throw invalid("reconnectDelayMin must be at least 10 ms") }
         if reconnectDelayMax < reconnectDelayMin {

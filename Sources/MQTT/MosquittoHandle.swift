@@ -73,6 +73,13 @@ final class MosquittoHandle: @unchecked Sendable {
     func configure(_ configuration: MQTTConfiguration) throws(MQTTError) {
         let version = configuration.protocolVersion == .v5 ? MQTT_PROTOCOL_V5 : MQTT_PROTOCOL_V311
         try check(unsafe mosquitto_int_option(raw, MOSQ_OPT_PROTOCOL_VERSION, version), "mosquitto_int_option")
+        if let receiveMaximum = configuration.receiveMaximum {
+            let rc = unsafe mosquitto_int_option(raw, MOSQ_OPT_RECEIVE_MAXIMUM, Int32(receiveMaximum))
+            try check(rc, "mosquitto_int_option")
+        }
+        if configuration.protocolVersion == .v5 && !configuration.cleanSession {
+            try askForLastingSession()
+        }
         if let username = configuration.username {
             let rc = unsafe mosquitto_username_pw_set(raw, username, configuration.password)
             try check(rc, "mosquitto_username_pw_set")
@@ -85,6 +92,30 @@ final class MosquittoHandle: @unchecked Sendable {
         }
         // Our own network thread drives the client while other threads publish.
         try check(unsafe mosquitto_threaded_set(raw, true), "mosquitto_threaded_set")
+    }
+
+    /// Makes every connect of this handle ask an MQTT 5 broker to keep the session for good (session expiry
+    /// interval 0xFFFFFFFF), as a persistent MQTT 3.1.1 session is kept.
+    ///
+    /// libmosquitto 2.0 has no asynchronous connect that takes CONNECT properties: only the blocking
+    /// `mosquitto_connect_bind_v5` stores them, for itself and every later connect and reconnect. It stores them
+    /// before it checks its other arguments, so a call with port -1 stores them and connects nowhere. The MQTT tests
+    /// prove that a session survives a reconnect under MQTT 5 with the libmosquitto in use.
+    private func askForLastingSession() throws(MQTTError) {
+        var properties: OpaquePointer?
+        defer { unsafe mosquitto_property_free_all(&properties) }
+        let sessionExpiry = Int32(MQTT_PROP_SESSION_EXPIRY_INTERVAL.rawValue)
+        let added = unsafe mosquitto_property_add_int32(&properties, sessionExpiry, UInt32.max)
+        try check(added, "mosquitto_property_add_int32")
+        let rc = unsafe mosquitto_connect_bind_v5(raw, "", -1, 0, nil, properties)
+        guard rc == MOSQ_ERR_INVAL.rawValue else {
+            try check(rc, "mosquitto_connect_bind_v5")
+            throw MQTTError(
+                code: .unknown,
+                message: "libmosquitto accepted port -1; it cannot be asked for a lasting MQTT 5 session this way",
+                operation: "mosquitto_connect_bind_v5"
+            )
+        }
     }
 
     private func setWill(_ will: MQTTWill) throws(MQTTError) {

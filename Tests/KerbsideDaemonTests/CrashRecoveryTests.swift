@@ -35,7 +35,7 @@ struct CrashRecoveryTests {
         let demo = try DaemonProcessTests.demoInventorySettings()
         return """
             site: {name: Niort, latitude: 46.3237, longitude: -0.4588, time_zone: Europe/Paris}
-            broker: {host: 127.0.0.1, port: \(brokerPort), client_id: kerbsided-crash-test, protocol: v311}
+            broker: {host: 127.0.0.1, port: \(brokerPort), client_id: kerbsided-crash-test}
             mqtt: {topic_prefix: kerbside, instance: crash-test}
             http: {host: 127.0.0.1, port: \(httpPort)}
             storage: {path: \(directory.appendingPathComponent("kerbside.sqlite").path)}
