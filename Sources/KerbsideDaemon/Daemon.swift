@@ -190,17 +190,24 @@ public final class Daemon: Sendable {
             renderMetrics: metricsExposition
         )
         let boundHTTPPort = boundHTTPPort
+        let signs = SignAnswers(provider: provider)
+        let serverName = "kerbsided"
         http = Application(
             router: KerbsideRouter.make(
                 provider: provider,
+                signs: signs,
                 lighting: lighting,
                 tokens: configuration.tokens,
                 maxBodyBytes: configuration.http.maxBodyBytes,
                 logger: logger
             ),
+            // Sign reads are answered on the event loop, before the router (SignReadFastPath).
+            server: .http1(
+                configuration: .init(additionalChannelHandlers: [signs.makeFastPath(serverName: serverName)])
+            ),
             configuration: ApplicationConfiguration(
                 address: .hostname(configuration.http.host, port: configuration.http.port),
-                serverName: "kerbsided"
+                serverName: serverName
             ),
             onServerRunning: { channel in
                 boundHTTPPort.set(channel.localAddress?.port)

@@ -5,8 +5,10 @@ import Logging
 
 /// Builds every route of the HTTP contract in DESIGN.md over a `LiveStateProviding`.
 public enum KerbsideRouter {
+    /// Every route, with the sign answers shared with a `SignReadFastPath` when `signs` is given (else its own).
     public static func make(
         provider: some LiveStateProviding,
+        signs: SignAnswers? = nil,
         lighting: (any LightingControlling)? = nil,
         tokens: [AccessToken],
         maxBodyBytes: Int = 64 * 1024,
@@ -18,7 +20,7 @@ public enum KerbsideRouter {
         router.add(middleware: AccessControl(tokens: tokens))
         addHealthRoutes(to: router, provider: provider)
         addParkingRoutes(to: router, provider: provider)
-        addSignRoutes(to: router, provider: provider)
+        addSignRoutes(to: router, signs: signs ?? SignAnswers(provider: provider))
         addLightingRoutes(to: router, provider: provider, lighting: lighting)
         if let lighting { addDimmingRoutes(to: router, lighting: lighting, maxBodyBytes: maxBodyBytes) }
         addOperationsRoutes(to: router, provider: provider)
@@ -85,24 +87,17 @@ public enum KerbsideRouter {
         }
     }
 
-    private static func addSignRoutes(to router: Router<KerbsideRequestContext>, provider: some LiveStateProviding) {
-        let cache = SignAnswerCache()
-        router.get("/api/v1/signs") { _, _ in
-            JSONResponse.response(body: try cache.answers(for: provider.currentSnapshot()).list)
-        }
-        router.get("/api/v1/signs/:id") { _, context in
-            let id = try context.parameters.require("id")
-            guard let body = try cache.answers(for: provider.currentSnapshot()).json[id] else {
-                throw APIError.notFound("sign", id: id)
+    private static func addSignRoutes(to router: Router<KerbsideRequestContext>, signs: SignAnswers) {
+        @Sendable func respond(_ read: SignRead) throws -> Response {
+            guard let (body, contentType) = try signs.answer(read) else {
+                throw APIError.notFound("sign", id: read.signID ?? "")
             }
-            return JSONResponse.response(body: body)
+            return JSONResponse.response(body: body, contentType: contentType)
         }
+        router.get("/api/v1/signs") { _, _ in try respond(.list) }
+        router.get("/api/v1/signs/:id") { _, context in try respond(.json(id: try context.parameters.require("id"))) }
         router.get("/api/v1/signs/:id/text") { _, context in
-            let id = try context.parameters.require("id")
-            guard let body = try cache.answers(for: provider.currentSnapshot()).text[id] else {
-                throw APIError.notFound("sign", id: id)
-            }
-            return JSONResponse.response(body: body, contentType: "text/plain; charset=utf-8")
+            try respond(.text(id: try context.parameters.require("id")))
         }
     }
 
