@@ -96,12 +96,13 @@ extension ConfigurationReader {
         return settings
     }
 
-    /// The topic prefix and the instance name, which is one topic level of `P/daemon/{instance}/status`.
-    func readMQTT(_ document: YAMLMapping) -> (topicPrefix: String, instance: String) {
+    /// The topic prefix, the instance name (one topic level of `P/daemon/{instance}/status`) and the instance this
+    /// one stands by for, if any.
+    func readMQTT(_ document: YAMLMapping) -> (topicPrefix: String, instance: String, standbyFor: String?) {
         var topicPrefix = "kerbside"
         var instance = "default"
-        guard let mqtt = document.mapping("mqtt", keys: ["topic_prefix", "instance"]) else {
-            return (topicPrefix, instance)
+        guard let mqtt = document.mapping("mqtt", keys: ["topic_prefix", "instance", "standby_for"]) else {
+            return (topicPrefix, instance, nil)
         }
         if let prefix = mqtt.string("topic_prefix") {
             if let problem = IdentifierRules.topicPrefixProblem(with: prefix) {
@@ -111,6 +112,14 @@ extension ConfigurationReader {
             }
         }
         instance = identifier(mqtt, "instance", required: false) ?? instance
-        return (topicPrefix, instance)
+        var standbyFor = identifier(mqtt, "standby_for", required: false)
+        if standbyFor == instance {
+            log.report(
+                "a daemon cannot stand by for itself; name its primary's mqtt.instance",
+                at: mqtt.location(of: "standby_for")
+            )
+            standbyFor = nil
+        }
+        return (topicPrefix, instance, standbyFor)
     }
 }

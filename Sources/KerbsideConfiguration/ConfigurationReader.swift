@@ -25,7 +25,7 @@ struct ConfigurationReader {
     func read(_ root: Node, configFile: String) -> DaemonConfiguration? {
         guard let document = yaml.mapping(root, key: "", keys: Self.topLevelKeys) else { return nil }
         let site = readSite(document)
-        let (topicPrefix, instance) = readMQTT(document)
+        let (topicPrefix, instance, standbyFor) = readMQTT(document)
         let broker = readBroker(document, instance: instance)
         let http = readHTTP(document)
         let storage = readStorage(document)
@@ -76,6 +76,7 @@ struct ConfigurationReader {
             inventoryFiles: devices.files
         )
         configuration.checkpointInterval = loops.checkpoint
+        configuration.standbyFor = standbyFor
         configuration.deviceModels = deviceModels
         configuration.networkServers = networkServers
         configuration.dimmingInterval = loops.dimming

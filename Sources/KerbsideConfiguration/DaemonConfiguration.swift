@@ -14,6 +14,8 @@ public struct DaemonConfiguration: Sendable {
     public var topicPrefix: String
     /// This daemon's name in `P/daemon/{instance}/status` and in the default MQTT client id.
     public var instance: String
+    /// The instance this one is the hot standby of: it publishes signs and commands only while that one is offline.
+    public var standbyFor: String?
     public var http: HTTPSettings
     /// Absolute path of the SQLite database.
     public var storagePath: String

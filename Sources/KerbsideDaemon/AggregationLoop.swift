@@ -16,6 +16,7 @@ final class AggregationLoop: Service, Sendable {
     private let store: SnapshotStore
     private let clock: @Sendable () -> Date
     private let publishSign: @Sendable (_ signID: String, _ payload: [UInt8]) -> Bool
+    private let isPublishing: @Sendable (Date) -> Bool
     private let handOffToStore: @Sendable (LiveSnapshot, IngestPipeline.PendingCheckpoint?) -> Void
     private let metrics: DaemonMetrics
     private let logger: Logger
@@ -26,6 +27,7 @@ final class AggregationLoop: Service, Sendable {
         store: SnapshotStore,
         clock: @escaping @Sendable () -> Date,
         publishSign: @escaping @Sendable (String, [UInt8]) -> Bool,
+        isPublishing: @escaping @Sendable (Date) -> Bool = { _ in true },
         handOffToStore: @escaping @Sendable (LiveSnapshot, IngestPipeline.PendingCheckpoint?) -> Void,
         metrics: DaemonMetrics,
         logger: Logger
@@ -35,6 +37,7 @@ final class AggregationLoop: Service, Sendable {
         self.store = store
         self.clock = clock
         self.publishSign = publishSign
+        self.isPublishing = isPublishing
         self.handOffToStore = handOffToStore
         self.metrics = metrics
         self.logger = logger
@@ -78,9 +81,16 @@ final class AggregationLoop: Service, Sendable {
     @discardableResult
     private func tick() -> LiveSnapshot {
         let started = DispatchTime.now()
-        let (snapshot, checkpoint) = pipeline.tick(now: clock())
+        let now = clock()
+        let (snapshot, checkpoint) = pipeline.tick(now: now)
         store.publish(snapshot)
         handOffToStore(snapshot, checkpoint)
+        guard isPublishing(now) else {
+            // A standby: the primary publishes. Whatever it published, every sign is stated again on taking over.
+            signPublisher.withLock { $0.forgetPublished() }
+            recordDuration(since: started)
+            return snapshot
+        }
         let changes = signPublisher.withLock { $0.changes(in: snapshot.signs) }
         var failed: [String] = []
         for change in changes where !publishSign(change.signID, change.payload) {
@@ -92,9 +102,13 @@ final class AggregationLoop: Service, Sendable {
             logger.debug("sign publish deferred", metadata: ["sign.ids": "\(failed)"])
         }
         metrics.signPublishes.increment(by: changes.count - failed.count)
+        recordDuration(since: started)
+        return snapshot
+    }
+
+    private func recordDuration(since started: DispatchTime) {
         metrics.aggregationDuration.recordNanoseconds(
             Int64(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds)
         )
-        return snapshot
     }
 }

@@ -5,15 +5,24 @@ import MQTT
 import ServiceLifecycle
 
 /// The daemon's one MQTT session: subscribes the state topics, announces presence (`online`, with `offline` as the
-/// will), and on shutdown says `offline` itself before a clean disconnect.
+/// will), and on shutdown says `offline` itself before a clean disconnect. A standby also follows its primary's
+/// presence.
 final class BrokerConnection: Service, Sendable {
     let client: MQTTClient
     private let router: TopicRouter
     private let presenceTopic: String
+    /// The primary's presence topic, for a standby.
+    private let primaryPresenceTopic: [UInt8]?
     private let speaksMQTT5: Bool
     private let logger: Logger
 
-    init(configuration: MQTTConfiguration, router: TopicRouter, instance: String, logger: Logger) throws {
+    init(
+        configuration: MQTTConfiguration,
+        router: TopicRouter,
+        instance: String,
+        standbyFor primary: String? = nil,
+        logger: Logger
+    ) throws {
         let presenceTopic = router.presenceTopic(instance: instance)
         var configuration = configuration
         configuration.will = MQTTWill(
@@ -25,21 +34,37 @@ final class BrokerConnection: Service, Sendable {
         client = try MQTTClient(configuration: configuration, logger: logger)
         self.router = router
         self.presenceTopic = presenceTopic
+        primaryPresenceTopic = primary.map { Array(router.presenceTopic(instance: $0).utf8) }
         self.speaksMQTT5 = configuration.protocolVersion == .v5
         self.logger = logger
         for filter in router.subscriptions {
             try client.subscribe(filter, qos: .atLeastOnce)
         }
+        if let primary {
+            try client.subscribe(router.presenceTopic(instance: primary), qos: .atLeastOnce)
+        }
     }
 
     var isConnected: Bool { client.connectionState == .connected }
 
-    /// Installs the reading handler and what to do on each (re)connection; call before `run()`.
+    /// Installs the reading handler, what to do on each (re)connection and, for a standby, with each status of its
+    /// primary; call before `run()`.
     func prepare(
         onMessage: @escaping @Sendable (MQTTBorrowedMessage) -> Void,
-        onConnectionChange: @escaping @Sendable (_ isConnected: Bool) -> Void
+        onConnectionChange: @escaping @Sendable (_ isConnected: Bool) -> Void,
+        onPrimaryStatus: @escaping @Sendable (_ payload: UnsafeRawBufferPointer) -> Void = { _ in }
     ) {
-        client.setBorrowingMessageHandler(onMessage)
+        if let primaryPresenceTopic {
+            client.setBorrowingMessageHandler { message in
+                if message.topic.elementsEqual(primaryPresenceTopic) {
+                    onPrimaryStatus(message.payload)
+                } else {
+                    onMessage(message)
+                }
+            }
+        } else {
+            client.setBorrowingMessageHandler(onMessage)
+        }
         let presenceTopic = presenceTopic
         let logger = logger
         let speaksMQTT5 = speaksMQTT5

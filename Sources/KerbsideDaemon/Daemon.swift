@@ -137,8 +137,10 @@ public final class Daemon: Sendable {
             configuration: configuration.broker.mqttConfiguration,
             router: router,
             instance: configuration.instance,
+            standbyFor: configuration.standbyFor,
             logger: logger
         )
+        let gate = PublishingGate(standingByFor: configuration.standbyFor, metrics: metrics, logger: logger)
         self.broker = broker
         let aggregation = AggregationLoop(
             interval: configuration.aggregationInterval,
@@ -146,6 +148,7 @@ public final class Daemon: Sendable {
             store: store,
             clock: clock,
             publishSign: { broker.publishSign($0, payload: $1) },
+            isPublishing: { gate.isPublishing(at: $0) },
             handOffToStore: { storeWriter.enqueue(StoreBatch(closedIn: $0), checkpoint: $1) },
             metrics: metrics,
             logger: logger
@@ -158,7 +161,8 @@ public final class Daemon: Sendable {
             commandsPerSecond: dimmingPolicy.commandsPerSecond,
             pipeline: pipeline,
             lighting: lighting,
-            isConnected: { broker.isConnected },
+            // A standby commands nothing while its primary does.
+            isConnected: { broker.isConnected && gate.isPublishing(at: clock()) },
             publish: { broker.publishCommand($0) },
             clock: clock,
             metrics: metrics,
@@ -168,10 +172,12 @@ public final class Daemon: Sendable {
         broker.prepare(
             onMessage: { [pipeline] in pipeline.handle($0) },
             onConnectionChange: { isConnected in
+                gate.noteConnection(isConnected, at: clock())
                 metrics.brokerConnected.record(isConnected ? 1 : 0)
                 // The broker may have lost its retained messages while we were away: state every sign again.
                 if isConnected { aggregation.republishSigns() }
-            }
+            },
+            onPrimaryStatus: { gate.noteStatus($0, at: clock()) }
         )
         let first = pipeline.tick(now: startedAt).snapshot
         store.publish(first)
@@ -184,6 +190,7 @@ public final class Daemon: Sendable {
             pipeline: pipeline,
             store: store,
             broker: broker,
+            gate: gate,
             storeWriter: storeWriter,
             timeZone: configuration.site.timeZone,
             clock: clock,
@@ -236,6 +243,7 @@ struct DaemonStateProvider: LiveStateProviding {
     let pipeline: IngestPipeline
     let store: SnapshotStore
     let broker: BrokerConnection
+    let gate: PublishingGate
     let storeWriter: StoreWriter
     let timeZone: TimeZone
     let clock: @Sendable () -> Date
@@ -246,7 +254,12 @@ struct DaemonStateProvider: LiveStateProviding {
     func lightDetail(id: String) -> LightDetail? { pipeline.lightDetail(id: id, now: clock()) }
     func rejectLog() -> RejectLog { pipeline.currentRejectLog() }
     func readiness() -> Readiness {
-        Readiness(brokerConnected: broker.isConnected, storeOpen: storeWriter.lastError == nil)
+        Readiness(
+            brokerConnected: broker.isConnected,
+            storeOpen: storeWriter.lastError == nil,
+            publishing: gate.isPublishing(at: clock()),
+            standbyFor: gate.primaryInstance
+        )
     }
 
     func zoneSessions(zone: String, from: Date, to: Date) throws -> (sessions: [ParkingSession], bays: Int)? {

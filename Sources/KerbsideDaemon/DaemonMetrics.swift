@@ -11,6 +11,8 @@ struct DaemonMetrics: Sendable {
     let aggregationDuration: Timer
     let signPublishes: Counter
     let brokerConnected: Gauge
+    /// 1 while this daemon publishes signs and commands, 0 while it stands by for its primary.
+    let publishing: Gauge
     let rollupsWritten: Counter
     let rollupWriteFailures: Counter
     let rollupsPending: Gauge
@@ -39,6 +41,7 @@ struct DaemonMetrics: Sendable {
         dimmingCommands = Counter(label: "kerbside_dimming_commands_total", factory: factory)
         readingsIgnored = Counter(label: "kerbside_readings_ignored_total", factory: factory)
         brokerConnected = Gauge(label: "kerbside_broker_connected", factory: factory)
+        publishing = Gauge(label: "kerbside_publishing", factory: factory)
         rollupsWritten = Counter(label: "kerbside_rollups_written_total", factory: factory)
         rollupWriteFailures = Counter(label: "kerbside_rollup_write_failures_total", factory: factory)
         rollupsPending = Gauge(label: "kerbside_rollups_pending", factory: factory)

@@ -17,11 +17,18 @@ public struct PublishedSnapshot: Sendable {
 public struct Readiness: Sendable, Equatable {
     public var brokerConnected: Bool
     public var storeOpen: Bool
+    /// Whether this daemon publishes sign states and dimming commands (a standby does not while its primary does).
+    public var publishing: Bool
+    /// The primary's instance, for a standby.
+    public var standbyFor: String?
+    /// A standby that is not publishing is still ready: it answers reads like its primary.
     public var isReady: Bool { brokerConnected && storeOpen }
 
-    public init(brokerConnected: Bool, storeOpen: Bool) {
+    public init(brokerConnected: Bool, storeOpen: Bool, publishing: Bool = true, standbyFor: String? = nil) {
         self.brokerConnected = brokerConnected
         self.storeOpen = storeOpen
+        self.publishing = publishing
+        self.standbyFor = standbyFor
     }
 }
 

@@ -90,4 +90,19 @@ struct BrokerSettingsTests {
         #expect(key.line == 15)
         #expect(problems.count == 7)
     }
+
+    @Test("a hot standby names its primary, which cannot be itself; MQTT 5 is the default")
+    func standby() throws {
+        let fixture = try ConfigurationFixture()
+        let standby = try fixture.load(
+            ConfigurationFixture.minimalYAML("mqtt: {instance: niort-b, standby_for: niort-a}\n")
+        )
+        #expect(standby.standbyFor == "niort-a")
+        #expect(standby.broker.protocolVersion == .v5)
+        #expect(try fixture.load(ConfigurationFixture.minimalYAML("")).standbyFor == nil)
+        let problems = try fixture.problems(
+            ConfigurationFixture.minimalYAML("mqtt: {instance: niort-a, standby_for: niort-a}\n")
+        )
+        #expect(try problems.problem(at: "mqtt.standby_for").message.contains("cannot stand by for itself"))
+    }
 }

@@ -45,6 +45,8 @@ final class DaemonHarness: Sendable {
     ///   - logger: where the daemon logs; warnings and worse to standard error by default.
     ///   - broker: a broker shared with other harnesses; a new one by default.
     ///   - topicPrefix: the daemon's `mqtt.topic_prefix`.
+    ///   - instance: the daemon's `mqtt.instance`.
+    ///   - standbyFor: the daemon's `mqtt.standby_for`.
     /// - Throws: when the broker, the database or the daemon cannot start.
     init(
         inventory: Inventory = Fixtures.smallCity(),
@@ -57,7 +59,9 @@ final class DaemonHarness: Sendable {
         deviceModels: [String: DeviceModel] = [:],
         logger: Logger? = nil,
         broker: TestBroker? = nil,
-        topicPrefix: String = "kerbside"
+        topicPrefix: String = "kerbside",
+        instance: String = "e2e",
+        standbyFor: String? = nil
     ) async throws {
         self.storagePath = storagePath
         // Mosquitto's stock queue (1000 messages per client) drops bursts a busy test machine cannot drain at once;
@@ -81,7 +85,7 @@ final class DaemonHarness: Sendable {
                 clientID: "kerbsided-e2e-\(UUID().uuidString)"
             ),
             topicPrefix: topicPrefix,
-            instance: "e2e",
+            instance: instance,
             http: HTTPSettings(host: "127.0.0.1", port: 0),
             storagePath: storagePath,
             ingest: ingest,
@@ -103,6 +107,7 @@ final class DaemonHarness: Sendable {
         configuration.dimming = dimming
         configuration.networkServers = networkServers
         configuration.deviceModels = deviceModels
+        configuration.standbyFor = standbyFor
         let registry = registry
         daemon = try Daemon(
             configuration: configuration,

@@ -65,16 +65,22 @@ struct ReadinessModel: Encodable, Sendable {
     let ready: Bool
     let brokerConnected: Bool
     let storeOpen: Bool
+    let publishing: Bool
+    let standbyFor: String?
 
     enum CodingKeys: String, CodingKey {
         case ready
         case brokerConnected = "broker_connected"
         case storeOpen = "store_open"
+        case publishing
+        case standbyFor = "standby_for"
     }
 
     init(_ readiness: Readiness) {
         ready = readiness.isReady
         brokerConnected = readiness.brokerConnected
         storeOpen = readiness.storeOpen
+        publishing = readiness.publishing
+        standbyFor = readiness.standbyFor
     }
 }
