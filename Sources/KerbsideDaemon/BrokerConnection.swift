@@ -13,6 +13,7 @@ final class BrokerConnection: Service, Sendable {
     private let presenceTopic: String
     /// The primary's presence topic, for a standby.
     private let primaryPresenceTopic: [UInt8]?
+    private let lightingSettingsTopic: String
     private let speaksMQTT5: Bool
     private let logger: Logger
 
@@ -35,6 +36,7 @@ final class BrokerConnection: Service, Sendable {
         self.router = router
         self.presenceTopic = presenceTopic
         primaryPresenceTopic = primary.map { Array(router.presenceTopic(instance: $0).utf8) }
+        lightingSettingsTopic = router.lightingSettingsTopic
         self.speaksMQTT5 = configuration.protocolVersion == .v5
         self.logger = logger
         for filter in router.subscriptions {
@@ -43,27 +45,33 @@ final class BrokerConnection: Service, Sendable {
         if let primary {
             try client.subscribe(router.presenceTopic(instance: primary), qos: .atLeastOnce)
         }
+        try client.subscribe(lightingSettingsTopic, qos: .atLeastOnce)
     }
 
     var isConnected: Bool { client.connectionState == .connected }
 
-    /// Installs the reading handler, what to do on each (re)connection and, for a standby, with each status of its
-    /// primary; call before `run()`.
+    /// Installs the reading handler, what to do on each (re)connection, with the lighting settings another instance
+    /// published and, for a standby, with each status of its primary; call before `run()`.
     func prepare(
         onMessage: @escaping @Sendable (MQTTBorrowedMessage) -> Void,
         onConnectionChange: @escaping @Sendable (_ isConnected: Bool) -> Void,
+        onLightingSettings: @escaping @Sendable (_ payload: UnsafeRawBufferPointer) -> Void = { _ in },
         onPrimaryStatus: @escaping @Sendable (_ payload: UnsafeRawBufferPointer) -> Void = { _ in }
     ) {
-        if let primaryPresenceTopic {
-            client.setBorrowingMessageHandler { message in
-                if message.topic.elementsEqual(primaryPresenceTopic) {
-                    onPrimaryStatus(message.payload)
-                } else {
-                    onMessage(message)
-                }
+        let primaryPresenceTopic = primaryPresenceTopic ?? []
+        let lightingSettingsTopic = Array(lightingSettingsTopic.utf8)
+        // Daemon topics are few and short; a reading's topic differs from them within a few bytes.
+        @Sendable func isTopic(_ topic: UnsafeRawBufferPointer, _ bytes: [UInt8]) -> Bool {
+            topic.count == bytes.count && topic.elementsEqual(bytes)
+        }
+        client.setBorrowingMessageHandler { message in
+            if isTopic(message.topic, lightingSettingsTopic) {
+                onLightingSettings(message.payload)
+            } else if isTopic(message.topic, primaryPresenceTopic) {
+                onPrimaryStatus(message.payload)
+            } else {
+                onMessage(message)
             }
-        } else {
-            client.setBorrowingMessageHandler(onMessage)
         }
         let presenceTopic = presenceTopic
         let logger = logger
@@ -92,6 +100,15 @@ final class BrokerConnection: Service, Sendable {
             return true
         } catch {
             return false
+        }
+    }
+
+    /// Publishes this instance's lighting settings, retained, for its primary or standby.
+    func publishLightingSettings(_ payload: [UInt8]) {
+        do {
+            try client.publish(topic: lightingSettingsTopic, payload: payload, qos: .atLeastOnce, retain: true)
+        } catch {
+            logger.warning("could not publish the lighting settings", metadata: ["error": "\(error)"])
         }
     }
 

@@ -122,12 +122,14 @@ public final class Daemon: Sendable {
             logger: logger
         )
         self.storeWriter = storeWriter
+        let gate = PublishingGate(standingByFor: configuration.standbyFor, metrics: metrics, logger: logger)
         let lighting = try LightingControl(
             database: database,
             site: configuration.site,
             inventory: configuration.inventory,
             seeds: (configuration.scheduleSeeds, configuration.scheduleAssignments),
             defaultSchedule: configuration.defaultSchedule,
+            standingByFor: { gate.isPublishing(at: clock()) ? nil : gate.primaryInstance },
             clock: clock,
             logger: logger
         )
@@ -140,7 +142,13 @@ public final class Daemon: Sendable {
             standbyFor: configuration.standbyFor,
             logger: logger
         )
-        let gate = PublishingGate(standingByFor: configuration.standbyFor, metrics: metrics, logger: logger)
+        let settingsSync = LightingSettingsSync(
+            lighting: lighting,
+            instance: configuration.instance,
+            isPublishing: { gate.isPublishing(at: clock()) },
+            publish: { broker.publishLightingSettings($0) },
+            logger: logger
+        )
         self.broker = broker
         let aggregation = AggregationLoop(
             interval: configuration.aggregationInterval,
@@ -173,10 +181,12 @@ public final class Daemon: Sendable {
             onMessage: { [pipeline] in pipeline.handle($0) },
             onConnectionChange: { isConnected in
                 gate.noteConnection(isConnected, at: clock())
+                if isConnected { settingsSync.connected() }
                 metrics.brokerConnected.record(isConnected ? 1 : 0)
                 // The broker may have lost its retained messages while we were away: state every sign again.
                 if isConnected { aggregation.republishSigns() }
             },
+            onLightingSettings: { settingsSync.received($0) },
             onPrimaryStatus: { gate.noteStatus($0, at: clock()) }
         )
         let first = pipeline.tick(now: startedAt).snapshot

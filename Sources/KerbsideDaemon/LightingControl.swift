@@ -13,6 +13,17 @@ final class LightingControl: LightingControlling {
         var schedules: [String: DimmingSchedule] = [:]
         var assignments: [String: String] = [:]
         var overrides: [String: DimmingOverride] = [:]
+        /// Changes made so far, here or by the instance whose settings were adopted (`LightingSettingsMessage`).
+        var revision = 0
+
+        var stored: StoredLighting {
+            StoredLighting(
+                schedules: schedules.mapValues(ScheduleDocument.init),
+                assignments: assignments,
+                overrides: overrides,
+                revision: revision
+            )
+        }
     }
 
     private let settings: Mutex<Settings>
@@ -25,6 +36,10 @@ final class LightingControl: LightingControlling {
     private let logger: Logger
     /// Told after every change, so the dimming loop acts at once rather than at its next tick.
     private let changed = Mutex<(@Sendable () -> Void)?>(nil)
+    /// Told the settings after every change made here, for the instance's primary or standby.
+    private let changedHere = Mutex<(@Sendable (StoredLighting) -> Void)?>(nil)
+    /// The primary's instance while this one stands by for it (and so takes no change of its own), else `nil`.
+    private let standingByFor: @Sendable () -> String?
 
     /// - Parameters:
     ///   - database: where settings and the audit trail are stored.
@@ -32,6 +47,7 @@ final class LightingControl: LightingControlling {
     ///   - inventory: the light groups.
     ///   - seeds: schedules and assignments from the configuration, stored where nothing is stored yet.
     ///   - defaultSchedule: the schedule of groups that have none assigned.
+    ///   - standingByFor: the primary's instance while this one stands by for it, when changes are refused.
     ///   - clock: the wall clock.
     ///   - logger: for stored settings that no longer validate.
     /// - Throws: `StoreError` when the stored settings cannot be read.
@@ -41,6 +57,7 @@ final class LightingControl: LightingControlling {
         inventory: Inventory,
         seeds: (schedules: [String: ScheduleDocument], assignments: [String: String]) = ([:], [:]),
         defaultSchedule: String? = nil,
+        standingByFor: @escaping @Sendable () -> String? = { nil },
         clock: @escaping @Sendable () -> Date,
         logger: Logger
     ) throws(StoreError) {
@@ -54,6 +71,7 @@ final class LightingControl: LightingControlling {
             )
         }
         self.defaultSchedule = defaultSchedule
+        self.standingByFor = standingByFor
         self.database = database
         self.inventory = inventory
         evaluator = ScheduleEvaluator(site: site)
@@ -80,11 +98,72 @@ final class LightingControl: LightingControlling {
             settings.assignments.removeValue(forKey: group)
         }
         settings.overrides = stored.overrides.filter { inventory.groupIndexByID[$0.key] != nil }
+        settings.revision = stored.revision
         self.settings = Mutex(settings)
     }
 
     func onChange(_ action: @escaping @Sendable () -> Void) {
         changed.withLock { $0 = action }
+    }
+
+    /// Calls `action` with the settings after every change made through this instance's API.
+    func onChangeHere(_ action: @escaping @Sendable (StoredLighting) -> Void) {
+        changedHere.withLock { $0 = action }
+    }
+
+    /// The settings as they are now, with their revision.
+    var current: StoredLighting {
+        settings.withLock { $0.stored }
+    }
+
+    /// Takes the settings another instance published when they are newer than these (a higher revision): stored,
+    /// audited as `settings.adopt` by that instance, and acted on by the dimming loop at once.
+    ///
+    /// - Parameters:
+    ///   - lighting: the other instance's settings.
+    ///   - instance: the instance that published them.
+    /// - Returns: whether they were adopted; `false` for settings not newer than these.
+    /// - Throws: `StoreError` when they could not be stored; nothing changes then.
+    @discardableResult
+    func adopt(_ lighting: StoredLighting, from instance: String) throws(StoreError) -> Bool {
+        var adopted = Settings(revision: lighting.revision)
+        var ignored: [String] = []
+        for (id, document) in lighting.schedules {
+            if let schedule = try? DimmingSchedule.validated(id: id, document) {
+                adopted.schedules[id] = schedule
+            } else {
+                ignored.append(id)
+            }
+        }
+        adopted.assignments = lighting.assignments.filter {
+            inventory.groupIndexByID[$0.key] != nil && adopted.schedules[$0.value] != nil
+        }
+        adopted.overrides = lighting.overrides.filter { inventory.groupIndexByID[$0.key] != nil }
+        let isNewer = try settings.withLock { settings throws(StoreError) -> Bool in
+            guard lighting.revision > settings.revision else { return false }
+            try database.replaceLighting(
+                with: adopted.stored,
+                audit: LightingAuditEntry(
+                    at: clock(),
+                    actor: instance,
+                    action: "settings.adopt",
+                    subject: instance,
+                    detail: "{\"revision\":\(lighting.revision)}"
+                )
+            )
+            settings = adopted
+            return true
+        }
+        guard isNewer else { return false }
+        if !ignored.isEmpty {
+            logger.error("adopted settings hold schedules this version rejects", metadata: ["schedules": "\(ignored)"])
+        }
+        logger.notice(
+            "adopted the lighting settings of another instance",
+            metadata: ["mqtt.instance": "\(instance)", "lighting.revision": "\(lighting.revision)"]
+        )
+        notify()
+        return true
     }
 
     func schedules() -> [DimmingSchedule] {
@@ -287,8 +366,21 @@ final class LightingControl: LightingControlling {
     /// Checks, stores and applies one change under the settings lock, so concurrent requests cannot interleave
     /// between the check and the write; SQLite takes a few milliseconds, and these requests are rare.
     private func change(_ body: (inout Settings) throws -> Void) throws {
-        try settings.withLock { settings in try body(&settings) }
+        if let primary = standingByFor() {
+            throw APIError(
+                .conflict,
+                code: "standby",
+                message: "this instance stands by for \"\(primary)\", which is online: make lighting changes there; "
+                    + "they reach this instance over MQTT"
+            )
+        }
+        let changed = try settings.withLock { settings in
+            try body(&settings)
+            settings.revision += 1
+            return settings.stored
+        }
         notify()
+        changedHere.withLock { $0 }?(changed)
     }
 
     private func record(

@@ -9,6 +9,20 @@ public struct StoredLighting: Sendable {
     public var overrides: [String: DimmingOverride]
     /// Schedules whose stored document this version cannot read.
     public var unreadable: [String] = []
+    /// How many changes engineers made (here or on an instance whose settings were adopted).
+    public var revision: Int = 0
+
+    public init(
+        schedules: [String: ScheduleDocument],
+        assignments: [String: String],
+        overrides: [String: DimmingOverride],
+        revision: Int = 0
+    ) {
+        self.schedules = schedules
+        self.assignments = assignments
+        self.overrides = overrides
+        self.revision = revision
+    }
 }
 
 extension KerbsideDatabase {
@@ -42,6 +56,7 @@ extension KerbsideDatabase {
                         setBy: row["set_by"]
                     )
                 }
+                lighting.revision = try Int.fetchOne(db, sql: "SELECT revision FROM lighting_revision") ?? 0
                 return lighting
             }
         } catch {
@@ -60,7 +75,8 @@ extension KerbsideDatabase {
         case expireOverride(group: String, until: Date)
     }
 
-    /// Applies a change and records it in the audit trail.
+    /// Applies a change and records it in the audit trail; every change but an override's expiry (which each
+    /// instance records on its own) counts one revision.
     ///
     /// - Parameters:
     ///   - change: what changes.
@@ -105,16 +121,68 @@ extension KerbsideDatabase {
                         arguments: [group, until.timeIntervalSince1970]
                     )
                 }
-                try db.execute(
-                    sql: "INSERT INTO lighting_audit (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)",
-                    arguments: [
-                        entry.at.timeIntervalSince1970, entry.actor, entry.action, entry.subject, entry.detail,
-                    ]
-                )
+                let isEngineersChange = if case .expireOverride = change { false } else { true }
+                if isEngineersChange {
+                    try db.execute(sql: "UPDATE lighting_revision SET revision = revision + 1")
+                }
+                try Self.insertAudit(entry, into: db)
             }
         } catch {
             throw StoreError(.write, "recording \(entry.action) of \(entry.subject): \(error)")
         }
+    }
+
+    /// Replaces every schedule, assignment and override with `lighting`, at its revision, in one transaction.
+    ///
+    /// - Parameters:
+    ///   - lighting: the settings adopted, with their revision.
+    ///   - entry: how the replacement reads in the audit trail.
+    /// - Throws: `StoreError` with code `write`; nothing changes then.
+    public func replaceLighting(with lighting: StoredLighting, audit entry: LightingAuditEntry) throws(StoreError) {
+        do {
+            let encoder = JSONEncoder()
+            let documents = try lighting.schedules.mapValues { try encoder.encode($0) }
+            try pool.write { db in
+                try db.execute(
+                    sql: "DELETE FROM dimming_schedule; DELETE FROM group_schedule; DELETE FROM group_override"
+                )
+                for (id, document) in documents {
+                    try db.execute(
+                        sql: "INSERT INTO dimming_schedule (id, document) VALUES (?, ?)",
+                        arguments: [id, document]
+                    )
+                }
+                for (group, schedule) in lighting.assignments {
+                    try db.execute(
+                        sql: "INSERT INTO group_schedule (light_group, schedule) VALUES (?, ?)",
+                        arguments: [group, schedule]
+                    )
+                }
+                for (group, override) in lighting.overrides {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO group_override (light_group, level, until, set_at, set_by)
+                            VALUES (?, ?, ?, ?, ?)
+                            """,
+                        arguments: [
+                            group, override.level, override.until.timeIntervalSince1970,
+                            override.setAt.timeIntervalSince1970, override.setBy,
+                        ]
+                    )
+                }
+                try db.execute(sql: "UPDATE lighting_revision SET revision = ?", arguments: [lighting.revision])
+                try Self.insertAudit(entry, into: db)
+            }
+        } catch {
+            throw StoreError(.write, "replacing the lighting settings: \(error)")
+        }
+    }
+
+    private static func insertAudit(_ entry: LightingAuditEntry, into db: Database) throws {
+        try db.execute(
+            sql: "INSERT INTO lighting_audit (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)",
+            arguments: [entry.at.timeIntervalSince1970, entry.actor, entry.action, entry.subject, entry.detail]
+        )
     }
 
     /// The newest audit entries, newest first.

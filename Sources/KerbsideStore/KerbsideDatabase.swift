@@ -163,6 +163,20 @@ public final class KerbsideDatabase: Sendable {
                     """
             )
         }
+        migrator.registerMigration("v8-lighting-revision") { db in
+            // Counts engineers' changes, so a primary and its standby adopt each other's newer settings whatever
+            // their clocks say; an existing database starts at the changes its audit trail knows of.
+            try db.execute(
+                sql: """
+                    CREATE TABLE lighting_revision (
+                        id INTEGER PRIMARY KEY CHECK (id = 0),
+                        revision INTEGER NOT NULL
+                    );
+                    INSERT INTO lighting_revision (id, revision)
+                    SELECT 0, COUNT(*) FROM lighting_audit WHERE actor != 'config' AND action != 'override.expire';
+                    """
+            )
+        }
         return migrator
     }
 }

@@ -23,7 +23,8 @@ public struct LightingAuditEntry: Sendable, Equatable {
     public var at: Date
     /// The token's name.
     public var actor: String
-    /// `schedule.put`, `schedule.delete`, `group.schedule`, `override.set`, `override.clear`.
+    /// `schedule.put`, `schedule.delete`, `group.schedule`, `override.set`, `override.clear`, `override.expire`, and
+    /// `settings.adopt` for settings taken from a primary or standby (the actor is then that instance).
     public var action: String
     /// The schedule or light group concerned.
     public var subject: String

@@ -101,4 +101,6 @@ public struct TopicRouter: Sendable {
 
     /// The daemon's retained presence topic.
     public func presenceTopic(instance: String) -> String { prefix + "/daemon/" + instance + "/status" }
+    /// Where the instances of one partition (a primary and its standby) share their lighting settings, retained.
+    public var lightingSettingsTopic: String { prefix + "/daemon/lighting" }
 }
