@@ -274,9 +274,12 @@ struct DaemonStateProvider: LiveStateProviding {
 
     func zoneSessions(zone: String, from: Date, to: Date) throws -> (sessions: [ParkingSession], bays: Int)? {
         guard let figures = store.current.snapshot.zones.first(where: { $0.id == zone }) else { return nil }
+        // Pending before stored: the writer stores a batch and only then drops it from pending, so reading in this
+        // order never misses one that moves in between.
+        let pending = storeWriter.pendingBatch
         var sessions = try storeWriter.database.sessions(zone: zone, from: from, to: to)
         let stored = Set(sessions.map { "\($0.bay)@\($0.arrived.timeIntervalSince1970)" })
-        for session in storeWriter.pendingBatch.sessions
+        for session in pending.sessions
         where session.zone == zone && session.departed >= from && session.departed < to
             && !stored.contains("\(session.bay)@\(session.arrived.timeIntervalSince1970)")
         {
@@ -299,10 +302,12 @@ struct DaemonStateProvider: LiveStateProviding {
 
     /// The minutes of `from..<to`: stored, then waiting for the disk, then the open one, newest source winning.
     private func minuteHistory(zone: String, from: Date, to: Date, snapshot: LiveSnapshot) throws -> [ZoneRollup] {
-        Self.newestWins(
+        // Pending before stored (see `zoneSessions`).
+        let pending = storeWriter.pendingBatch.zoneRollups.filter { $0.zone == zone }
+        return Self.newestWins(
             [
                 try storeWriter.database.minuteRollups(zone: zone, from: from, to: to),
-                storeWriter.pendingBatch.zoneRollups.filter { $0.zone == zone },
+                pending,
                 snapshot.openRollups.filter { $0.zone == zone && $0.duration > 0 },
             ],
             from: from,
@@ -343,10 +348,12 @@ struct DaemonStateProvider: LiveStateProviding {
     }
 
     private func groupMinutes(group: String, from: Date, to: Date, snapshot: LiveSnapshot) throws -> [GroupRollup] {
-        Self.newestWins(
+        // Pending before stored (see `zoneSessions`).
+        let pending = storeWriter.pendingBatch.groupRollups.filter { $0.group == group }
+        return Self.newestWins(
             [
                 try storeWriter.database.groupRollups(.minute, group: group, from: from, to: to),
-                storeWriter.pendingBatch.groupRollups.filter { $0.group == group },
+                pending,
                 snapshot.openGroupRollups.filter { $0.group == group && $0.duration > 0 },
             ],
             from: from,
@@ -354,11 +361,16 @@ struct DaemonStateProvider: LiveStateProviding {
         )
     }
 
-    /// The buckets of `from..<to` from several sources, a later source's bucket replacing an earlier one's.
+    /// The buckets of `from..<to` from several sources, a later source's bucket replacing an earlier one's unless
+    /// the earlier one covers more time: the snapshot taken first may hold a minute still open that a tick since has
+    /// closed and handed to the writer.
     private static func newestWins<Bucket: RollupBucket>(_ sources: [[Bucket]], from: Date, to: Date) -> [Bucket] {
         var byStart: [Date: Bucket] = [:]
         for source in sources {
-            for bucket in source where bucket.start >= from && bucket.start < to { byStart[bucket.start] = bucket }
+            for bucket in source where bucket.start >= from && bucket.start < to {
+                if let earlier = byStart[bucket.start], earlier.duration > bucket.duration { continue }
+                byStart[bucket.start] = bucket
+            }
         }
         return Array(byStart.values)
     }

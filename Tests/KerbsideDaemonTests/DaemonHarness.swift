@@ -33,11 +33,14 @@ final class DaemonHarness: Sendable {
     private let group: ServiceGroup
 
     let storagePath: String
+    /// The temporary directory of a storage path the harness chose itself, removed with the harness: each daemon
+    /// makes 64 MiB journal segments ahead, so a suite that left them would fill the disk within days.
+    private let ownedDirectory: URL?
 
     /// - Parameters:
     ///   - inventory: the city.
     ///   - ingest: the ingest policy.
-    ///   - storagePath: the SQLite file; a new temporary one by default.
+    ///   - storagePath: the SQLite file; by default a new one in a temporary directory removed with the harness.
     ///   - storeCapacity: how many buckets and sessions may wait for a failing disk.
     ///   - dimming: retries, pacing and the off-target delay of dimming commands.
     ///   - networkServers: network-server integrations to read uplinks from.
@@ -51,8 +54,7 @@ final class DaemonHarness: Sendable {
     init(
         inventory: Inventory = Fixtures.smallCity(),
         ingest: IngestPolicy = IngestPolicy(),
-        storagePath: String = FileManager.default.temporaryDirectory
-            .appendingPathComponent("kerbside-e2e-\(UUID().uuidString).sqlite").path,
+        storagePath: String? = nil,
         storeCapacity: Int = 1_000_000,
         dimming: DimmingPolicy = DimmingPolicy(),
         networkServers: [NetworkServerSettings] = [],
@@ -63,7 +65,16 @@ final class DaemonHarness: Sendable {
         instance: String = "e2e",
         standbyFor: String? = nil
     ) async throws {
-        self.storagePath = storagePath
+        if let storagePath {
+            self.storagePath = storagePath
+            ownedDirectory = nil
+        } else {
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kerbside-e2e-\(UUID())")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            self.storagePath = directory.appendingPathComponent("kerbside.sqlite").path
+            ownedDirectory = directory
+        }
+        let storagePath = self.storagePath
         // Mosquitto's stock queue (1000 messages per client) drops bursts a busy test machine cannot drain at once;
         // a deployment sizes it the same way (see systemd/mosquitto-kerbside.conf).
         self.broker = try broker ?? TestBroker(configuration: ["max_queued_messages 100000"])
@@ -130,6 +141,10 @@ final class DaemonHarness: Sendable {
             self.daemon.httpPort != nil && self.daemon.broker.isConnected
                 && self.publisher.connectionState == .connected
         }
+    }
+
+    deinit {
+        if let ownedDirectory { try? FileManager.default.removeItem(at: ownedDirectory) }
     }
 
     /// Stops the daemon as SIGTERM would, and waits for it.

@@ -116,7 +116,10 @@ struct DimmingEndToEndTests {
     }
 
     @Test func schedulesAssignmentsAndOverridesSurviveARestart() async throws {
-        let storage = FileManager.default.temporaryDirectory.appendingPathComponent("kerbside-\(UUID()).sqlite").path
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kerbside-dimming-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let storage = directory.appendingPathComponent("kerbside.sqlite").path
         let first = try await DaemonHarness(storagePath: storage)
         #expect(try await first.send("PUT", "/api/v1/lighting/schedules/eco-night", json: Self.ecoNight).status == 200)
         #expect(

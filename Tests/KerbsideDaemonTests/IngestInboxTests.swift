@@ -73,8 +73,10 @@ struct IngestInboxTests {
     }
 
     @Test func everyRoutedMessageIsJournaledOnReceiptRejectionsIncluded() async throws {
-        let storagePath = FileManager.default.temporaryDirectory
-            .appendingPathComponent("kerbside-inbox-\(UUID().uuidString).sqlite").path
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kerbside-inbox-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let storagePath = directory.appendingPathComponent("kerbside.sqlite").path
         let first = try await DaemonHarness(storagePath: storagePath)
         first.daemon.pipeline.handle(Self.message("s-c1", #"{"occupied":true,"seq":1}"#))
         first.daemon.pipeline.handle(Self.message("s-c1", "not json"))

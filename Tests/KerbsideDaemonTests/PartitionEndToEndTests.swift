@@ -196,7 +196,8 @@ struct PartitionEndToEndTests {
             let fromSingle = try await single.get(path)
             let fromPartition = try await #require(partitions[district]).get(path)
             #expect(fromSingle.status == 200)
-            #expect(fromSingle.body == fromPartition.body)
+            let singleBody = String(decoding: fromSingle.body, as: UTF8.self)
+            #expect(singleBody == String(decoding: fromPartition.body, as: UTF8.self))
         }
         for harness in everyone { try await harness.shutdown() }
     }
