@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Times a block several times and keeps the median, so one noisy run does not decide a figure.
 enum Measure {
     static func median(runs: Int = 5, _ body: () -> Void) -> TimeInterval {
@@ -31,12 +35,40 @@ struct Figure {
     var reference: Double?
     var referenceName: String
     var goal: String
-    var passes: Bool
+    /// `nil` for a figure reported without a goal.
+    var passes: Bool?
+    /// Decimals of the value and the reference.
+    var digits = 1
 
     var row: String {
         let ratio = reference.map { String(format: "%.2f×", value / max($0, 1e-12)) } ?? "—"
-        let referenceText = reference.map { String(format: "%.1f %@", $0, unit) + " (\(referenceName))" } ?? "—"
-        return "| \(name) | \(String(format: "%.1f", value)) \(unit) | \(referenceText) | \(ratio) | \(goal) | "
-            + (passes ? "pass" : "FAIL") + " |"
+        let format = "%.\(digits)f"
+        let referenceText = reference.map { String(format: format, $0) + " \(unit) (\(referenceName))" } ?? "—"
+        return "| \(name) | \(String(format: format, value)) \(unit) | \(referenceText) | \(ratio) | \(goal) | "
+            + (passes.map { $0 ? "pass" : "FAIL" } ?? "—") + " |"
+    }
+}
+
+/// Heap allocations of this process, counted by Benchmarks/alloc-counter when `scripts/bench` preloads it.
+enum AllocationCounter {
+    private typealias Reader = @convention(c) () -> UInt
+
+    private static let reader: Reader? = {
+        guard let symbol = dlsym(nil, "kerbside_allocations") else { return nil }
+        return unsafeBitCast(symbol, to: Reader.self)
+    }()
+
+    /// Whether the counter is preloaded.
+    static var isAvailable: Bool { reader != nil }
+
+    /// How many allocations `body` made, or `nil` without the counter.
+    static func count(_ body: () -> Void) -> Int? {
+        guard let reader else {
+            body()
+            return nil
+        }
+        let before = reader()
+        body()
+        return Int(reader() - before)
     }
 }

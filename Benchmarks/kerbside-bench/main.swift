@@ -124,28 +124,41 @@ do {
         )
     }
     let sensors: [Substring] = (0..<devices).map { "s\($0)"[...] }
-    // A fresh state per run (seqs would be duplicates in a second one), built before the clock starts.
-    var states = (0..<3).map { _ in
+    // A fresh state per run (seqs would be duplicates in a second one), built before the clock starts; the fourth
+    // is for counting allocations, outside the timed runs.
+    var states = (0..<4).map { _ in
         LiveState(inventory: inventory, policy: IngestPolicy(), timeZone: .gmt, startedAt: start)
     }
-    let seconds = Measure.median(runs: 3) {
-        var state = states.removeLast()
+    let rounds = readings / devices
+    // Device after device, round after round: each reading carries its device's next seq and flips the bay, so every
+    // one is accepted and changes state (none is a duplicate rejected early).
+    func apply(rounds: Range<Int>, to state: inout LiveState) {
         var accepted = 0
-        for index in 0..<readings {
-            let result = payloads[index % payloads.count].withUnsafeBytes {
-                state.ingest($0, route: .parking(sensor: sensors[index % devices]), receivedAt: start)
+        for round in rounds {
+            let payload = payloads[round % payloads.count]
+            for sensor in sensors {
+                let result = payload.withUnsafeBytes {
+                    state.ingest($0, route: .parking(sensor: sensor), receivedAt: start)
+                }
+                if case .parking = result { accepted += 1 }
             }
-            if case .parking = result { accepted += 1 }
         }
-        precondition(accepted > 0)
+        precondition(accepted == rounds.count * devices, "\(rounds.count * devices - accepted) readings not accepted")
     }
-    let reference = Measure.median(runs: 3) {
+    func decodeAndApply() {
+        var state = states.removeLast()
+        apply(rounds: 0..<rounds, to: &state)
+    }
+    func parseReference() {
         var parsed = 0
         for index in 0..<readings {
-            if (try? JSONSerialization.jsonObject(with: Data(payloads[index % payloads.count]))) != nil { parsed += 1 }
+            let payload = payloads[(index / devices) % payloads.count]
+            if (try? JSONSerialization.jsonObject(with: Data(payload))) != nil { parsed += 1 }
         }
         precondition(parsed == readings)
     }
+    let seconds = Measure.median(runs: 3, decodeAndApply)
+    let reference = Measure.median(runs: 3, parseReference)
     let perSecond = Double(readings) / seconds
     figures.append(
         Figure(
@@ -169,6 +182,25 @@ do {
             passes: seconds / Double(readings) * 1e9 <= 1000
         )
     )
+    // Counted once every device has reported for a while: a device's first readings grow its buffers, once.
+    var warmed = states.removeLast()
+    apply(rounds: 0..<rounds, to: &warmed)
+    if let allocations = AllocationCounter.count({ apply(rounds: rounds..<(2 * rounds), to: &warmed) }),
+        let referenceAllocations = AllocationCounter.count(parseReference)
+    {
+        figures.append(
+            Figure(
+                name: "decode + apply, heap allocations per reading (devices already reporting)",
+                value: Double(allocations) / Double(readings),
+                unit: "allocations",
+                reference: Double(referenceAllocations) / Double(readings),
+                referenceName: "JSONSerialization",
+                goal: "reported",
+                passes: nil,
+                digits: 2
+            )
+        )
+    }
 }
 
 // 2. One aggregation tick over 200,000 bays, and 3. one dimming round over 800,000 lights; 4. memory per device.
