@@ -68,6 +68,34 @@ struct PersistenceTests {
         #expect(closed.departures == 1)
     }
 
+    @Test func lightRollupStatesComeBackFromTheDevicesAndTheFewExceptions() throws {
+        var state = makeState(startedAt: start)
+        for controller in ["ctl-1", "ctl-2"] {
+            _ = state.ingest(
+                Array(#"{"level":60,"power_w":30,"seq":1}"#.utf8),
+                route: .lighting(controller: controller[...]),
+                receivedAt: at(0)
+            )
+        }
+        // ctl-2 speaks again; ctl-1 falls silent past the group's 30 min and counts as unknown from then on.
+        _ = state.ingest(
+            Array(#"{"level":60,"power_w":30,"seq":2}"#.utf8),
+            route: .lighting(controller: "ctl-2"),
+            receivedAt: at(1500)
+        )
+        _ = state.tick(now: at(2000))
+        let checkpoint = state.checkpoint(at: at(2000))
+        // Only the exception is written out: a million lights' states as JSON made most of a restart.
+        #expect(checkpoint.lightRollupStates.isEmpty)
+        #expect(checkpoint.lightsWithoutRollupState == ["ctl-1"])
+
+        var restored = makeState(startedAt: at(2000))
+        let encoded = try JSONEncoder().encode(checkpoint)
+        restored.restore(try JSONDecoder().decode(LiveCheckpoint.self, from: encoded))
+        #expect(restored.lightRollupStates == state.lightRollupStates)
+        #expect(restored.lightRollupStates[0] == nil && restored.lightRollupStates[1] != nil)
+    }
+
     @Test func devicesNoLongerInTheInventoryAreSkipped() {
         var state = makeState(startedAt: start)
         let ghost = PersistedBay(

@@ -7,8 +7,13 @@ public struct LiveCheckpoint: Sendable, Codable {
     public var devices: PersistedDevices
     public var zoneRollups: [ZoneRollupAccumulator]
     public var groupRollups: [GroupRollupAccumulator]
-    /// By controller id.
+    /// By controller id: the lights whose rollup state is not the one their device state gives, or, in a checkpoint
+    /// without `lightsWithoutRollupState` (older ones), every light's. A million lights' states decoded as JSON made
+    /// most of a restart; the exceptions are few (lights counted unknown since they went silent).
     public var lightRollupStates: [String: LightRollupState]
+    /// By controller id: the lights whose rollup state is none although their device state gives one; `nil` in an
+    /// older checkpoint, whose `lightRollupStates` lists every light.
+    public var lightsWithoutRollupState: [String]?
     /// By sign id.
     public var signStatuses: [String: SignStatus]
     /// By controller id: a restart neither resends what was acknowledged nor forgets what was not.
@@ -27,8 +32,11 @@ extension LiveState {
     /// - Returns: the checkpoint.
     public func checkpoint(at now: Date, includingDevices: Bool = true) -> LiveCheckpoint {
         var lightStates: [String: LightRollupState] = [:]
-        for (index, state) in lightRollupStates.enumerated() {
-            if let state { lightStates[inventory.lights[index].controller] = state }
+        var lightsWithout: [String] = []
+        for (index, state) in lightRollupStates.enumerated()
+        where state != lights[index].rollupState(ratedWatts: inventory.lights[index].ratedPowerWatts) {
+            let controller = inventory.lights[index].controller
+            if let state { lightStates[controller] = state } else { lightsWithout.append(controller) }
         }
         return LiveCheckpoint(
             takenAt: now,
@@ -36,6 +44,7 @@ extension LiveState {
             zoneRollups: zoneRollups,
             groupRollups: groupRollups,
             lightRollupStates: lightStates,
+            lightsWithoutRollupState: lightsWithout,
             signStatuses: Dictionary(
                 zip(inventory.signs.map(\.id), signStatuses),
                 uniquingKeysWith: { first, _ in first }
@@ -71,7 +80,16 @@ extension LiveState {
                 zoneRollups[index] = saved
             }
         }
-        let savedStates = inventory.lights.map { checkpoint.lightRollupStates[$0.controller] }
+        // `restore(devices)` derived every light's state from its device; the checkpoint says where it differed.
+        let savedStates: [LightRollupState?]
+        if let lightsWithout = checkpoint.lightsWithoutRollupState.map(Set.init) {
+            savedStates = inventory.lights.enumerated().map { index, light in
+                lightsWithout.contains(light.controller)
+                    ? nil : checkpoint.lightRollupStates[light.controller] ?? lightRollupStates[index]
+            }
+        } else {
+            savedStates = inventory.lights.map { checkpoint.lightRollupStates[$0.controller] }
+        }
         let savedGroups = Dictionary(checkpoint.groupRollups.map { ($0.group, $0) }, uniquingKeysWith: { a, _ in a })
         for index in groupRollups.indices {
             let members = lightsOfGroup[index]
