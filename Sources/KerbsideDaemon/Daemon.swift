@@ -181,10 +181,11 @@ public final class Daemon: Sendable {
             onMessage: { [pipeline] in pipeline.handle($0) },
             onConnectionChange: { isConnected in
                 gate.noteConnection(isConnected, at: clock())
-                if isConnected { settingsSync.connected() }
                 metrics.brokerConnected.record(isConnected ? 1 : 0)
+                guard isConnected else { return }
+                settingsSync.connected()
                 // The broker may have lost its retained messages while we were away: state every sign again.
-                if isConnected { aggregation.republishSigns() }
+                aggregation.republishSigns()
             },
             onLightingSettings: { settingsSync.received($0) },
             onPrimaryStatus: { gate.noteStatus($0, at: clock()) }

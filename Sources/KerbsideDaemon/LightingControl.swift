@@ -116,6 +116,11 @@ final class LightingControl: LightingControlling {
         settings.withLock { $0.stored }
     }
 
+    /// How many changes the settings have been through, without rebuilding them.
+    var revision: Int {
+        settings.withLock { $0.revision }
+    }
+
     /// Takes the settings another instance published when they are newer than these (a higher revision): stored,
     /// audited as `settings.adopt` by that instance, and acted on by the dimming loop at once.
     ///

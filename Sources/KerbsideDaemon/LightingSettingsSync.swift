@@ -48,8 +48,8 @@ final class LightingSettingsSync: Sendable {
         queue.asyncAfter(deadline: .now() + Self.unheardGrace) { [self] in
             let unheard = connection.withLock { $0.number == number && !$0.heard }
             guard unheard, isPublishing() else { return }
-            let settings = lighting.current
-            if settings.revision > 0 { publish(LightingSettingsMessage(settings, instance: instance).encoded()) }
+            guard lighting.revision > 0 else { return }
+            publish(LightingSettingsMessage(lighting.current, instance: instance).encoded())
         }
     }
 
@@ -66,7 +66,7 @@ final class LightingSettingsSync: Sendable {
             return
         }
         queue.async { [self] in
-            let own = lighting.current.revision
+            let own = lighting.revision
             if settings.revision > own {
                 do {
                     try lighting.adopt(settings, from: message.instance)

@@ -103,16 +103,7 @@ extension KerbsideDatabase {
                 case .assign(let group, nil):
                     try db.execute(sql: "DELETE FROM group_schedule WHERE light_group = ?", arguments: [group])
                 case .setOverride(let group, let override):
-                    try db.execute(
-                        sql: """
-                            INSERT OR REPLACE INTO group_override (light_group, level, until, set_at, set_by)
-                            VALUES (?, ?, ?, ?, ?)
-                            """,
-                        arguments: [
-                            group, override.level, override.until.timeIntervalSince1970,
-                            override.setAt.timeIntervalSince1970, override.setBy,
-                        ]
-                    )
+                    try Self.storeOverride(override, of: group, into: db)
                 case .clearOverride(let group):
                     try db.execute(sql: "DELETE FROM group_override WHERE light_group = ?", arguments: [group])
                 case .expireOverride(let group, let until):
@@ -159,16 +150,7 @@ extension KerbsideDatabase {
                     )
                 }
                 for (group, override) in lighting.overrides {
-                    try db.execute(
-                        sql: """
-                            INSERT INTO group_override (light_group, level, until, set_at, set_by)
-                            VALUES (?, ?, ?, ?, ?)
-                            """,
-                        arguments: [
-                            group, override.level, override.until.timeIntervalSince1970,
-                            override.setAt.timeIntervalSince1970, override.setBy,
-                        ]
-                    )
+                    try Self.storeOverride(override, of: group, into: db)
                 }
                 try db.execute(sql: "UPDATE lighting_revision SET revision = ?", arguments: [lighting.revision])
                 try Self.insertAudit(entry, into: db)
@@ -176,6 +158,19 @@ extension KerbsideDatabase {
         } catch {
             throw StoreError(.write, "replacing the lighting settings: \(error)")
         }
+    }
+
+    private static func storeOverride(_ override: DimmingOverride, of group: String, into db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT OR REPLACE INTO group_override (light_group, level, until, set_at, set_by)
+                VALUES (?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                group, override.level, override.until.timeIntervalSince1970, override.setAt.timeIntervalSince1970,
+                override.setBy,
+            ]
+        )
     }
 
     private static func insertAudit(_ entry: LightingAuditEntry, into db: Database) throws {
